@@ -1,0 +1,362 @@
+"""The ``@autoslots`` class decorator, and the namespace preparation both forms share.
+
+The decorator is a pipeline of small steps:
+
+1. check the input (a class; not an Enum) -- nothing is built when this fails;
+2. return an already autoslotted class unchanged;
+3. infer the instance attributes (``_infer``) and plan the layout (``_layout``);
+4. report what cannot be proven (a warning, or an error with ``strict=True``);
+5. build the new class once, with ``type(cls)(name, bases, namespace)``, from a cleaned
+   copy of the old namespace plus ``__slots__`` and the run-time pieces (``_runtime``);
+6. point every ``__class__`` cell (and every closure cell) that held the old class at
+   the new one, so that zero-argument ``super()`` keeps working.
+"""
+
+from __future__ import annotations
+
+import abc
+import enum
+import functools
+import os
+import sys
+import types
+import warnings
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, TypeVar, overload
+
+from ._errors import AutoSlotsError, AutoSlotsWarning
+from ._infer import Inference, infer_namespace
+from ._layout import (
+    RECORD_ATTR,
+    Plan,
+    Record,
+    get_record,
+    lookup,
+    needs_proof,
+    plan_layout,
+    static_mro,
+)
+from ._options import Options
+from ._runtime import (
+    GENERATED,
+    SlotCachedProperty,
+    SlotDefault,
+)
+
+T = TypeVar("T")
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_HEAPTYPE = 1 << 9
+
+
+@overload
+def autoslots(cls: type[T], /) -> type[T]: ...
+
+
+@overload
+def autoslots(
+    *,
+    weakref: bool = True,
+    dict: bool = False,
+    extra: Tuple[str, ...] = (),
+    strict: bool = False,
+    mixin: bool = False,
+) -> Callable[[type[T]], type[T]]: ...
+
+
+def autoslots(cls: Optional[type] = None, /, **options: Any) -> Any:
+    """Build ``cls`` again with ``__slots__`` inferred from its own code.
+
+    ``@autoslots`` or ``@autoslots(weakref=True, dict=False, extra=(), strict=False,
+    mixin=False)``.  Returns a new class (a class cannot gain slots in place); an
+    already autoslotted class is returned unchanged.
+
+    The decorator and the metaclass form (``class C(AutoSlots)``) build the same
+    layout.  What differs is class creation itself.  The decorator receives a finished
+    class and creates it a second time, so for the new class Python runs again:
+
+    - the bases' ``__init_subclass__`` -- *without* the class keywords of the original
+      ``class`` statement (a base that requires keywords fails: the decorator then
+      raises AutoSlotsError and suggests the metaclass form);
+    - ``__set_name__`` of every descriptor in the body (the last call names the final
+      class as owner);
+    - the metaclass's ``__new__``/``__init__`` (``type(C)`` is kept).
+
+    The discarded original stays in ``Base.__subclasses__()`` until the garbage
+    collector frees it.  Class-level assignments made later (``C.x = 5`` for a name that
+    instances also assign) replace the descriptor that keeps the default; the metaclass
+    form updates the default instead.  The metaclass form runs every hook exactly once,
+    with the final class.
+    """
+    if cls is None:
+        checked = Options().updated("@autoslots(...)", options)
+        return functools.partial(_decorate, options=checked)
+    if options:
+        raise AutoSlotsError("@autoslots takes options as keywords only: @autoslots(dict=True)")
+    return _decorate(cls, options=Options())
+
+
+def _decorate(cls: Any, *, options: Options) -> Any:
+    _check_input(cls)
+    if get_record(cls) is not None:
+        return cls
+    namespace = _clean_namespace(cls)
+    inference = infer_namespace(cls.__name__, cls.__qualname__, cls.__module__, cls.__bases__,
+                                namespace)
+    plan = plan_layout(cls.__name__, cls.__bases__, namespace, inference, options)
+    report(cls.__module__, cls.__qualname__, cls.__bases__, namespace, inference, options)
+    if not _needs_rebuild(cls, plan):
+        plan.weakref = cls.__weakrefoffset__ != 0
+        type.__setattr__(cls, RECORD_ATTR, Record(options, inference, plan))
+        return cls
+    new_namespace = prepare_namespace(cls.__name__, cls.__bases__, namespace, plan,
+                                      inference, options)
+    new_cls = _rebuild(cls, new_namespace)
+    fix_class_cells(new_cls, cls)
+    return new_cls
+
+
+# -- 1. the input -----------------------------------------------------------------------
+
+
+def _check_input(cls: Any) -> None:
+    if not isinstance(cls, type):
+        raise AutoSlotsError(f"@autoslots decorates classes, not {cls!r}")
+    name = cls.__qualname__
+    if isinstance(cls, enum.EnumMeta):
+        raise AutoSlotsError(
+            f"{name}: Enum classes cannot be rebuilt with __slots__ (their members already "
+            f"exist); leave @autoslots off"
+        )
+    if not cls.__flags__ & _HEAPTYPE:
+        raise AutoSlotsError(f"{name}: built-in classes cannot be rebuilt")
+
+
+def _clean_namespace(cls: type) -> Dict[str, Any]:
+    """A copy of ``cls.__dict__`` without what belongs to the old class's layout.
+
+    The ``__dict__``/``__weakref__`` getset descriptors and the member descriptors of its
+    own slots only work for instances of the old class; ``type()`` makes new ones.
+    """
+    namespace = dict(cls.__dict__)
+    namespace.pop("__dict__", None)
+    namespace.pop("__weakref__", None)
+    for key, value in list(namespace.items()):
+        if isinstance(value, types.MemberDescriptorType) and value.__objclass__ is cls:
+            del namespace[key]
+    if isinstance(cls, abc.ABCMeta):
+        # ABCMeta computes these again for the new class.
+        namespace.pop("_abc_impl", None)
+        namespace.pop("__abstractmethods__", None)
+    namespace["__qualname__"] = cls.__qualname__
+    return namespace
+
+
+# -- 4. what cannot be proven ---------------------------------------------------------
+
+
+def report(
+    module: str,
+    qualname: str,
+    bases: Tuple[type, ...],
+    namespace: Mapping[str, Any],
+    inference: Inference,
+    options: Options,
+) -> None:
+    """Warn (or raise, with ``strict=True``) where the attribute set is not proven.
+
+    No warning when instances keep a ``__dict__`` anyway (``dict=True``, a dict-based
+    base) or for a mixin (its subclasses slot its attributes).
+    """
+    name = qualname.rpartition(".")[2]
+    if not inference.reasons or not needs_proof(name, bases, namespace, options):
+        return
+    lines = [f"{module}.{qualname} keeps its __dict__: its attribute set cannot be proven:"]
+    for reason in inference.reasons:
+        site = reason.site
+        lines.append(f"  {site.function} ({site.filename}:{site.lineno}): {reason.what}")
+    if options.strict and not options.dict:
+        lines[0] = f"{module}.{qualname}: strict=True, but its attribute set cannot be proven:"
+        raise AutoSlotsError("\n".join(lines))
+    if options.dict or any(base.__dictoffset__ for base in bases):
+        return
+    lines.append("  (name the attributes with extra=(...), or pass dict=True to silence this)")
+    _warn("\n".join(lines))
+
+
+def _warn(message: str) -> None:
+    """Warn with the location of the user code that created the class."""
+    level = 1
+    frame: Optional[types.FrameType] = sys._getframe(0)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, AutoSlotsWarning, stacklevel=level)
+
+
+# -- 5. the new namespace and the new class ------------------------------------------
+
+
+def _needs_rebuild(cls: type, plan: Plan) -> bool:
+    """Whether the planned layout differs from what ``cls`` already has."""
+    if plan.storage or plan.defaults or plan.cached:
+        return True
+    for name in plan.slots:
+        if name == "__dict__":
+            if not cls.__dictoffset__:
+                return True
+        elif name == "__weakref__":
+            if not cls.__weakrefoffset__:
+                return True
+        else:
+            value = cls.__dict__.get(name)
+            if not (isinstance(value, types.MemberDescriptorType) and value.__objclass__ is cls):
+                return True
+    if not plan.keeps_dict and cls.__dictoffset__:
+        return True
+    own = [k for k, v in cls.__dict__.items()
+           if isinstance(v, types.MemberDescriptorType) and v.__objclass__ is cls]
+    if set(own) - set(plan.slots):
+        return True
+    return bool(cls.__weakrefoffset__) != plan.weakref and "__weakref__" not in plan.slots
+
+
+def prepare_namespace(
+    name: str,
+    bases: Tuple[type, ...],
+    namespace: Mapping[str, Any],
+    plan: Plan,
+    inference: Inference,
+    options: Options,
+) -> Dict[str, Any]:
+    """The class body's namespace with ``__slots__`` and the run-time pieces added."""
+    result = dict(namespace)
+    result["__slots__"] = plan.slots
+    for attr, value in plan.defaults.items():
+        result[attr] = SlotDefault(attr, plan.storage[attr], value)
+    for attr, prop in plan.cached.items():
+        cached = SlotCachedProperty(prop.func, plan.storage[attr])
+        cached.__doc__ = prop.__doc__
+        result[attr] = cached
+    _add_pickling(result, bases, plan)
+    result[RECORD_ATTR] = Record(options, inference, plan)
+    return result
+
+
+def _add_pickling(namespace: Dict[str, Any], bases: Tuple[type, ...], plan: Plan) -> None:
+    """``__getstate__``/``__setstate__`` (and an exception's ``__reduce__``) where needed.
+
+    Only where the class will have slots, and never over the user's own: a method
+    defined in the body or in any Python-level base is kept.
+    """
+    mro = static_mro(bases)
+    own_slots = [s for s in plan.slots if s not in ("__dict__", "__weakref__")]
+    base_slots = any(
+        isinstance(v, types.MemberDescriptorType) for k in mro for v in k.__dict__.values()
+    )
+    if not own_slots and not base_slots:
+        return
+    for method in ("__getstate__", "__setstate__"):
+        if _user_defined(namespace, mro, (method,)) is None:
+            namespace.setdefault(method, GENERATED[method])
+    if any(issubclass(b, BaseException) for b in bases):
+        if _user_defined(namespace, mro, ("__reduce__", "__reduce_ex__")) is None:
+            namespace.setdefault("__reduce__", GENERATED["__reduce__"])
+
+
+def _user_defined(
+    namespace: Mapping[str, Any], mro: Tuple[type, ...], methods: Tuple[str, ...]
+) -> Optional[object]:
+    """The user's own definition of one of ``methods`` (or an inherited generated one)."""
+    for method in methods:
+        if method in namespace:
+            found: object = namespace[method]
+            return found
+        owner, value = lookup(mro, method)
+        if owner is not None and (owner.__flags__ & _HEAPTYPE or value in GENERATED.values()):
+            found = value
+            return found
+    return None
+
+
+def _rebuild(cls: type, namespace: Dict[str, Any]) -> type:
+    try:
+        new_cls: type = type(cls)(cls.__name__, cls.__bases__, namespace)
+    except Exception as exc:
+        raise AutoSlotsError(
+            f"{cls.__qualname__}: creating the class again with __slots__ failed: {exc}. "
+            f"The decorator re-creates the class, which runs the bases' __init_subclass__ "
+            f"(without the original class keywords) and the metaclass again; the base "
+            f"form (class {cls.__name__}(AutoSlots, ...)) creates it only once."
+        ) from exc
+    return new_cls
+
+
+# -- 6. closure cells -----------------------------------------------------------------
+
+
+def fix_class_cells(new_cls: type, old_cls: type) -> None:
+    """Point every closure cell holding ``old_cls`` (``__class__``, a dataclass's
+    ``cls``) at ``new_cls``, in everything the class body holds.
+
+    Walks functions, their closures (wrappers without ``functools.wraps``), their
+    ``__wrapped__`` chains, property accessors, class/static methods, cached
+    properties, singledispatch registries and the autoslots descriptors.
+    """
+    seen: set[int] = set()
+    stack: List[object] = list(new_cls.__dict__.values())
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or obj is new_cls or obj is old_cls:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, types.FunctionType):
+            for cell in obj.__closure__ or ():
+                try:
+                    content = cell.cell_contents
+                except ValueError:
+                    continue
+                if content is old_cls:
+                    cell.cell_contents = new_cls
+                else:
+                    stack.append(content)
+            stack.extend(_function_extras(obj))
+        else:
+            stack.extend(_inner_functions(obj))
+
+
+def _function_extras(func: types.FunctionType) -> List[object]:
+    extras: List[object] = []
+    attrs = func.__dict__
+    if "__wrapped__" in attrs:
+        extras.append(attrs["__wrapped__"])
+    registry = attrs.get("registry")
+    if isinstance(registry, Mapping):
+        extras.extend(registry.values())
+    return extras
+
+
+def _inner_functions(obj: object) -> List[object]:
+    """The functions a descriptor or wrapper object in a class body holds."""
+    if isinstance(obj, (classmethod, staticmethod, types.MethodType)):
+        return [obj.__func__]
+    if isinstance(obj, property):
+        return [obj.fget, obj.fset, obj.fdel]
+    if isinstance(obj, functools.cached_property):
+        return [obj.func]
+    if isinstance(obj, SlotDefault):
+        return [obj.default]
+    if isinstance(obj, functools.singledispatchmethod):
+        registry = getattr(obj.dispatcher, "registry", {})
+        return [obj.func, *dict(registry).values()]
+    if isinstance(obj, (functools.partial, functools.partialmethod)):
+        return [obj.func, *obj.args, *obj.keywords.values()]
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [item for item in obj if callable(item)]
+    if isinstance(obj, type) or not callable(obj):
+        return []
+    try:
+        own = object.__getattribute__(obj, "__dict__")
+    except Exception:
+        return []
+    wrapped = own.get("__wrapped__") if isinstance(own, dict) else None
+    return [wrapped] if wrapped is not None else []

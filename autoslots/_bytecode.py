@@ -1,0 +1,1628 @@
+"""The bytecode inference engine.
+
+``scan`` follows the instance through one function's value stack, instruction by
+instruction, and reports what the function does with it (see ``_model.CodeFacts``).
+
+How it works, in short:
+
+- The instructions of each code object are decoded once (``dis``), CACHE entries skipped.
+- Abstract interpretation: every stack slot holds an abstract *value* (a small tuple whose
+  first item is its kind: the instance, the factory parameter, a ``super()`` object bound to
+  the instance, a builtin recognised by value, a global/free/local name chain, a constant
+  string, a function made here from a nested code constant, a tuple/list that holds the
+  instance, ...).  A worklist runs over instruction indexes; the stack at each jump target
+  (and at each exception handler: the exception table on 3.11+, ``SETUP_*`` blocks before)
+  is merged, and at a merge "may be the instance" wins.
+- Locals and cells are summarised flow-insensitively: one joined value per name over the
+  whole function.  A pass that read a name whose summary later changed is run again.
+- Nested code objects made here (closures, lambdas, comprehensions before 3.12, class
+  bodies) are scanned too when they can reach the instance (a free variable, a default
+  value, or the ``.0`` iterator of a comprehension); their facts are merged and what they
+  store into shared cells flows back.
+- Every opcode the engine understands is listed in a table for the running version.  Any
+  other opcode raises ``EngineUnsupported``: the driver then falls back to the AST engine.
+"""
+
+from __future__ import annotations
+
+import builtins
+import dis
+import sys
+import types
+import weakref
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
+
+from ._model import CalleeRef, CodeFacts, EngineUnsupported, Escape, Reason, Site
+
+__all__ = ["scan", "supported_opnames"]
+
+_V = sys.version_info[:2]
+
+# --------------------------------------------------------------------------- values
+# An abstract value is a tuple; item 0 is its kind.
+Value = Tuple[Any, ...]
+
+OTHER: Value = ("other",)
+NULL: Value = ("null",)
+INST: Value = ("inst",)
+FACTORY: Value = ("factory",)
+SUPER_INST: Value = ("super_inst",)
+SUPER_FACTORY: Value = ("super_factory",)
+SUPER_SETATTR: Value = ("super_setattr",)
+SUPER_DELATTR: Value = ("super_delattr",)
+FACTORY_NEW: Value = ("factory_new",)
+ITER_INST: Value = ("iter",)
+PASSNAME: Value = ("passname",)
+SEQ_ANY: Value = ("seq", None, None)
+MAP_ANY: Value = ("map", None)
+# Other kinds, built where needed:
+#   ("const", obj)                 a constant (strings and tuples of strings matter)
+#   ("code", codeobj)              a code constant, before MAKE_FUNCTION
+#   ("func", codeobj, params)      a function made here; params: param name -> value
+#   ("chain", root, names)         root "global" | "deref" | "local" | "self" | "super" | "name"
+#   ("builtin", which, root, names)  a known builtin found by value (root/names: how it was named)
+#   ("seq", pos, length)           a tuple/list holding the instance at pos (None: unknown)
+#   ("map", names)                 a dict holding the instance under names (None: unknown)
+#   ("selfslot", receiver)         the receiver pushed by a method load
+
+_RANK = {
+    "inst": 9,
+    "factory": 8,
+    "super_inst": 7,
+    "super_factory": 6,
+    "factory_new": 5,
+    "seq": 4,
+    "map": 3,
+    "iter": 2,
+}
+
+
+def _join(a: Value, b: Value) -> Value:
+    """Least upper bound of two values: "may be the instance" (and kin) wins."""
+    if a == b:
+        return a
+    ra = _RANK.get(a[0], 0)
+    rb = _RANK.get(b[0], 0)
+    if ra or rb:
+        win = a if ra >= rb else b
+        if win[0] == "seq":
+            return SEQ_ANY
+        if win[0] == "map":
+            return MAP_ANY
+        return win
+    if a[0] == "func" and b[0] == "func" and a[1] is b[1]:
+        return ("func", a[1], _join_params(a[2], b[2]))
+    if a[0] == "selfslot" and b[0] == "selfslot":
+        return ("selfslot", _join(a[1], b[1]))
+    return OTHER
+
+
+def _join_params(a: Mapping[str, Value], b: Mapping[str, Value]) -> Dict[str, Value]:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = _join(out[k], v) if k in out else v
+    return out
+
+
+def _holds_inst(v: Value) -> bool:
+    return v[0] in ("inst", "seq", "map", "iter")
+
+
+# Builtins recognised by value (also through aliases and through a class that inherits
+# them from ``object``).
+_KNOWN_BUILTINS: Dict[int, str] = {
+    id(builtins.setattr): "setattr",
+    id(builtins.delattr): "delattr",
+    id(builtins.getattr): "getattr",
+    id(builtins.hasattr): "hasattr",
+    id(builtins.vars): "vars",
+    id(builtins.super): "super",
+    id(builtins.object): "object",
+    id(builtins.type): "type",
+    id(object.__setattr__): "object.__setattr__",
+    id(object.__delattr__): "object.__delattr__",
+    id(object.__new__): "object.__new__",
+    id(object.__getattribute__): "object.__getattribute__",
+}
+
+# Callables that may receive the instance without being able to give it attributes other
+# than through the class's own code (its special methods, which the driver reads anyway):
+# they compare, format, hash, iterate or weakly reference it.  Passing the instance to one
+# of these is not reported as an escape.
+_HARMLESS_CALLABLES: Tuple[object, ...] = (
+    abs, all, any, ascii, bool, bytes, callable, complex, dict, dir, divmod, enumerate,
+    float, format, frozenset, hash, id, int, isinstance, issubclass, iter, len, list, next,
+    pow, print, repr, reversed, round, set, str, sum, tuple, zip, bin, hex, oct,
+    object.__init__, object.__repr__, object.__str__, object.__hash__, object.__eq__,
+    object.__ne__, object.__format__, object.__sizeof__, object.__dir__,
+    object.__reduce__, object.__reduce_ex__,
+    weakref.ref, weakref.proxy, weakref.finalize, weakref.WeakMethod,
+)
+for _obj in _HARMLESS_CALLABLES:
+    _KNOWN_BUILTINS[id(_obj)] = "harmless"
+_OBJECT_ATTRS = {
+    name: _KNOWN_BUILTINS[id(getattr(object, name))]
+    for name in dir(object)
+    if id(getattr(object, name)) in _KNOWN_BUILTINS
+}
+
+_MISSING = object()
+
+_COMPREHENSIONS = frozenset({"<listcomp>", "<setcomp>", "<dictcomp>", "<genexpr>"})
+
+# CALL_INTRINSIC_1 operand that turns a list into a tuple (3.12+): keeps what it holds.
+_INTRINSIC_LIST_TO_TUPLE = 6
+
+
+# --------------------------------------------------------------------------- opcode table
+# kind of handling for each opname the engine understands, per version.
+#   "generic": pops N values (harmless whatever they are: comparisons, formatting,
+#              arithmetic, stores into containers/globals, returns, iteration set-up,
+#              awaiting, pattern matching...) and pushes OTHER values; N given by
+#              _GENERIC_POPS, pushes = N + dis.stack_effect.  An instance consumed by one of
+#              these only has its own class's special methods called on it, which the driver
+#              reads anyway, or is stored somewhere (not reported, by the contract).
+#   anything else: a dedicated handler below.
+def _pops_fixed(n: int) -> Callable[[int], int]:
+    return lambda arg: n
+
+
+def _pops_arg(arg: int) -> int:
+    return arg
+
+
+def _pops_net(arg: int) -> int:  # ops that only pop: pops = -effect (filled at decode)
+    return -1
+
+
+_GENERIC_POPS: Dict[str, Callable[[int], int]] = {
+    "POP_TOP": _pops_fixed(1),
+    "COMPARE_OP": _pops_fixed(2),
+    "IS_OP": _pops_fixed(2),
+    "CONTAINS_OP": _pops_fixed(2),
+    "BINARY_OP": _pops_fixed(2),
+    "BINARY_SUBSCR": _pops_fixed(2),
+    "BINARY_SLICE": _pops_fixed(3),
+    "STORE_SLICE": _pops_fixed(4),
+    "STORE_SUBSCR": _pops_fixed(3),
+    "DELETE_SUBSCR": _pops_fixed(2),
+    "UNARY_POSITIVE": _pops_fixed(1),
+    "UNARY_NEGATIVE": _pops_fixed(1),
+    "UNARY_NOT": _pops_fixed(1),
+    "UNARY_INVERT": _pops_fixed(1),
+    "TO_BOOL": _pops_fixed(1),
+    "FORMAT_VALUE": lambda arg: 2 if arg & 0x04 else 1,
+    "FORMAT_SIMPLE": _pops_fixed(1),
+    "FORMAT_WITH_SPEC": _pops_fixed(2),
+    "CONVERT_VALUE": _pops_fixed(1),
+    "BUILD_STRING": _pops_arg,
+    "BUILD_SLICE": _pops_arg,
+    "BUILD_SET": _pops_arg,
+    "SET_ADD": _pops_fixed(1),
+    "SET_UPDATE": _pops_fixed(1),
+    "STORE_GLOBAL": _pops_fixed(1),
+    "STORE_NAME": _pops_fixed(1),
+    "DELETE_GLOBAL": _pops_fixed(0),
+    "DELETE_NAME": _pops_fixed(0),
+    "DELETE_FAST": _pops_fixed(0),
+    "DELETE_DEREF": _pops_fixed(0),
+    "IMPORT_NAME": _pops_fixed(2),
+    "IMPORT_FROM": _pops_fixed(0),
+    "IMPORT_STAR": _pops_fixed(1),
+    "LOAD_BUILD_CLASS": _pops_fixed(0),
+    "SETUP_ANNOTATIONS": _pops_fixed(0),
+    "LOAD_ASSERTION_ERROR": _pops_fixed(0),
+    "LOAD_LOCALS": _pops_fixed(0),
+    "LOAD_FROM_DICT_OR_GLOBALS": _pops_fixed(1),
+    "PRINT_EXPR": _pops_fixed(1),
+    "GET_AWAITABLE": _pops_fixed(1),
+    "GET_AITER": _pops_fixed(1),
+    "GET_ANEXT": _pops_fixed(0),
+    "YIELD_VALUE": _pops_fixed(1),
+    "YIELD_FROM": _pops_fixed(1),
+    "GET_YIELD_FROM_ITER": _pops_fixed(1),
+    "ASYNC_GEN_WRAP": _pops_fixed(1),
+    "PUSH_EXC_INFO": _pops_fixed(1),
+    "POP_EXCEPT": _pops_net,
+    "CHECK_EXC_MATCH": _pops_fixed(2),
+    "CHECK_EG_MATCH": _pops_fixed(2),
+    "PREP_RERAISE_STAR": _pops_fixed(2),
+    "WITH_EXCEPT_START": _pops_fixed(0),
+    "CALL_INTRINSIC_2": _pops_fixed(2),
+    "END_FOR": _pops_net,
+    "END_SEND": _pops_fixed(2),
+    "CLEANUP_THROW": _pops_fixed(3),
+    "END_ASYNC_FOR": _pops_net,
+    "BEFORE_ASYNC_WITH": _pops_fixed(1),
+    "MATCH_MAPPING": _pops_fixed(0),
+    "MATCH_SEQUENCE": _pops_fixed(0),
+    "MATCH_KEYS": _pops_fixed(0),
+    "MATCH_CLASS": _pops_fixed(3),
+    "GET_LEN": _pops_fixed(0),
+    "COPY_DICT_WITHOUT_KEYS": _pops_fixed(1),
+    "POP_BLOCK": _pops_fixed(0),
+    "EXIT_INIT_CHECK": _pops_fixed(1),
+    "RETURN_GENERATOR": _pops_fixed(0),
+}
+for _n in (
+    "ADD", "AND", "FLOOR_DIVIDE", "LSHIFT", "MATRIX_MULTIPLY", "MODULO", "MULTIPLY", "OR",
+    "POWER", "RSHIFT", "SUBTRACT", "TRUE_DIVIDE", "XOR",
+):
+    _GENERIC_POPS["BINARY_" + _n] = _pops_fixed(2)
+    _GENERIC_POPS["INPLACE_" + _n] = _pops_fixed(2)
+
+# Generic ops with a jump: pops are the same on both paths; pushes from stack_effect(jump=...).
+_GENERIC_BRANCH_POPS: Dict[str, int] = {
+    "SEND": 2,
+    "JUMP_IF_NOT_EXC_MATCH": 2,
+}
+
+# Ops that never fall through.
+_TERMINATORS = frozenset(
+    {"RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE"}
+)
+_UNCONDITIONAL_JUMPS = frozenset(
+    {"JUMP_FORWARD", "JUMP_ABSOLUTE", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT"}
+)
+_POP_JUMPS = frozenset(
+    {
+        "POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE",
+        "POP_JUMP_FORWARD_IF_FALSE", "POP_JUMP_FORWARD_IF_TRUE", "POP_JUMP_FORWARD_IF_NONE",
+        "POP_JUMP_FORWARD_IF_NOT_NONE", "POP_JUMP_BACKWARD_IF_FALSE", "POP_JUMP_BACKWARD_IF_TRUE",
+        "POP_JUMP_BACKWARD_IF_NONE", "POP_JUMP_BACKWARD_IF_NOT_NONE",
+    }
+)
+_OR_POP_JUMPS = frozenset({"JUMP_IF_FALSE_OR_POP", "JUMP_IF_TRUE_OR_POP"})
+_BLOCK_SETUPS = frozenset({"SETUP_FINALLY", "SETUP_WITH", "SETUP_ASYNC_WITH"})
+
+# Opnames with a dedicated handler, and the versions that have them in real bytecode.
+_SPECIAL_ALL = (
+    "NOP", "EXTENDED_ARG", "LOAD_CONST", "LOAD_FAST", "STORE_FAST", "LOAD_DEREF",
+    "STORE_DEREF", "LOAD_CLOSURE", "LOAD_GLOBAL", "LOAD_NAME", "LOAD_ATTR", "STORE_ATTR",
+    "DELETE_ATTR", "BUILD_TUPLE", "BUILD_LIST", "BUILD_MAP", "BUILD_CONST_KEY_MAP",
+    "LIST_APPEND", "LIST_EXTEND", "MAP_ADD", "DICT_UPDATE", "DICT_MERGE", "UNPACK_SEQUENCE",
+    "UNPACK_EX", "GET_ITER", "FOR_ITER", "MAKE_FUNCTION", "CALL_FUNCTION_EX",
+    "RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD",
+)
+_SPECIAL_BY_VERSION: Dict[Tuple[int, int], Tuple[str, ...]] = {
+    (3, 9): (
+        "LOAD_METHOD", "CALL_FUNCTION", "CALL_FUNCTION_KW", "CALL_METHOD", "DUP_TOP",
+        "DUP_TOP_TWO", "ROT_TWO", "ROT_THREE", "ROT_FOUR", "JUMP_ABSOLUTE",
+        "POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "JUMP_IF_FALSE_OR_POP", "JUMP_IF_TRUE_OR_POP",
+        "SETUP_FINALLY", "SETUP_WITH", "SETUP_ASYNC_WITH", "LIST_TO_TUPLE", "LOAD_CLASSDEREF",
+    ),
+    (3, 10): ("ROT_N", "GEN_START"),
+    (3, 11): (
+        "LOAD_METHOD", "RESUME", "PRECALL", "CALL", "KW_NAMES", "PUSH_NULL", "COPY", "SWAP",
+        "MAKE_CELL", "COPY_FREE_VARS", "BEFORE_WITH", "JUMP_BACKWARD",
+        "JUMP_BACKWARD_NO_INTERRUPT", "POP_JUMP_FORWARD_IF_FALSE", "POP_JUMP_FORWARD_IF_TRUE",
+        "POP_JUMP_FORWARD_IF_NONE", "POP_JUMP_FORWARD_IF_NOT_NONE",
+        "POP_JUMP_BACKWARD_IF_FALSE", "POP_JUMP_BACKWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_NONE",
+        "POP_JUMP_BACKWARD_IF_NOT_NONE", "JUMP_IF_FALSE_OR_POP", "JUMP_IF_TRUE_OR_POP",
+        "LIST_TO_TUPLE", "LOAD_CLASSDEREF",
+    ),
+    (3, 12): (
+        "RESUME", "CALL", "KW_NAMES", "PUSH_NULL", "COPY", "SWAP", "MAKE_CELL",
+        "COPY_FREE_VARS", "BEFORE_WITH", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT",
+        "POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE",
+        "RETURN_CONST", "CALL_INTRINSIC_1", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR",
+        "LOAD_SUPER_ATTR", "LOAD_FROM_DICT_OR_DEREF",
+    ),
+    (3, 13): (
+        "RESUME", "CALL", "CALL_KW", "PUSH_NULL", "COPY", "SWAP", "MAKE_CELL",
+        "COPY_FREE_VARS", "BEFORE_WITH", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT",
+        "POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE",
+        "RETURN_CONST", "CALL_INTRINSIC_1", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR",
+        "LOAD_SUPER_ATTR", "LOAD_FROM_DICT_OR_DEREF", "LOAD_FAST_LOAD_FAST",
+        "STORE_FAST_LOAD_FAST", "STORE_FAST_STORE_FAST", "SET_FUNCTION_ATTRIBUTE",
+    ),
+}
+_SPECIAL_BY_VERSION[(3, 10)] = _SPECIAL_BY_VERSION[(3, 9)] + _SPECIAL_BY_VERSION[(3, 10)]
+
+# Generic opnames that exist (as real bytecode) per version; the rest of _GENERIC_POPS is
+# filtered by dis.opmap.  Pseudo-instructions (opcode >= 256 on 3.12+) never appear.
+_GENERIC_NOT_IN: Dict[Tuple[int, int], FrozenSet[str]] = {
+    (3, 12): frozenset({"POP_BLOCK"}),
+    (3, 13): frozenset({"POP_BLOCK"}),
+}
+
+
+def _build_table() -> Dict[str, str]:
+    """opname -> "generic" | "branch" | "special" for the running version."""
+    table: Dict[str, str] = {}
+    opmap = dis.opmap
+    real = {name for name, op in opmap.items() if op < 256}
+    skip = _GENERIC_NOT_IN.get(_V, frozenset())
+    for name in _GENERIC_POPS:
+        if name in real and name not in skip:
+            table[name] = "generic"
+    for name in _GENERIC_BRANCH_POPS:
+        if name in real:
+            table[name] = "branch"
+    specials = _SPECIAL_ALL + _SPECIAL_BY_VERSION.get(_V, ())
+    for name in specials:
+        if name in real:
+            table[name] = "special"
+    if _V < (3, 12):
+        table.pop("LOAD_FROM_DICT_OR_GLOBALS", None)
+    return table
+
+
+_TABLE: Dict[str, str] = _build_table() if _V in _SPECIAL_BY_VERSION else {}
+
+
+def supported_opnames() -> FrozenSet[str]:
+    """The opcodes this engine reads on the running Python (anything else: unsupported)."""
+    return frozenset(_TABLE)
+
+
+# --------------------------------------------------------------------------- decoding
+class _Ins:
+    """One decoded instruction (only what the engine uses)."""
+
+    __slots__ = ("arg", "argval", "effect", "jump_effect", "line", "offset", "op", "target")
+
+    def __init__(
+        self, op: str, arg: int, argval: Any, line: int, offset: int
+    ) -> None:
+        self.op = op
+        self.arg = arg
+        self.argval = argval
+        self.line = line
+        self.offset = offset
+        self.target = -1  # index of the jump target, if any
+        self.effect = 0
+        self.jump_effect = 0
+
+
+_HAS_JUMP = frozenset(dis.opname[op] for op in set(dis.hasjrel) | set(dis.hasjabs))
+
+
+def _line_of(ins: dis.Instruction, last: int) -> int:
+    pos = getattr(ins, "positions", None)
+    if pos is not None and pos.lineno is not None:
+        return int(pos.lineno)
+    ln = getattr(ins, "line_number", None)
+    if ln is not None:
+        return int(ln)
+    sl = ins.starts_line
+    if type(sl) is int:
+        return sl
+    return last
+
+
+class _Decoded:
+    __slots__ = ("handlers", "index", "instrs", "targets")
+
+    def __init__(self, code: types.CodeType, site_fn: str) -> None:
+        table = _TABLE
+        instrs: List[_Ins] = []
+        index: Dict[int, int] = {}
+        bc = dis.Bytecode(code)
+        line = code.co_firstlineno
+        for raw in bc:
+            op = raw.opname
+            if op == "CACHE":
+                continue
+            kind = table.get(op)
+            line = _line_of(raw, line)
+            if kind is None:
+                raise EngineUnsupported(
+                    Reason(
+                        Site(site_fn, code.co_filename, line),
+                        f"the bytecode engine does not know the opcode {op} "
+                        f"(Python {_V[0]}.{_V[1]})",
+                    )
+                )
+            arg = raw.arg if raw.arg is not None else 0
+            ins = _Ins(op, arg, raw.argval, line, raw.offset)
+            if kind == "generic" or kind == "branch" or op in _BLOCK_SETUPS:
+                opcode = raw.opcode
+                a = raw.arg if opcode >= dis.HAVE_ARGUMENT else None
+                ins.effect = dis.stack_effect(opcode, a, jump=False)
+                if kind == "branch" or op in _BLOCK_SETUPS:
+                    ins.jump_effect = dis.stack_effect(opcode, a, jump=True)
+            index[raw.offset] = len(instrs)
+            instrs.append(ins)
+        targets: Set[int] = set()
+        for ins in instrs:
+            if ins.op in _HAS_JUMP:
+                t = index.get(ins.argval)
+                if t is None:
+                    raise EngineUnsupported(
+                        Reason(
+                            Site(site_fn, code.co_filename, ins.line),
+                            f"jump target {ins.argval!r} of {ins.op} not found",
+                        )
+                    )
+                ins.target = t
+                targets.add(t)
+        # 3.11+: exception table -> per instruction index: (handler index, depth, lasti)
+        handlers: List[Optional[Tuple[int, int, bool]]] = [None] * len(instrs)
+        entries = getattr(bc, "exception_entries", None) or ()
+        for entry in entries:
+            t = index.get(entry.target)
+            if t is None:
+                raise EngineUnsupported(
+                    Reason(
+                        Site(site_fn, code.co_filename, code.co_firstlineno),
+                        "exception handler target not found",
+                    )
+                )
+            targets.add(t)
+            h = (t, int(entry.depth), bool(entry.lasti))
+            i = index.get(entry.start, len(instrs))
+            while i < len(instrs) and instrs[i].offset < entry.end:
+                if handlers[i] is None:
+                    handlers[i] = h
+                i += 1
+        self.instrs = instrs
+        self.index = index
+        self.targets = targets
+        self.handlers = handlers
+
+
+# --------------------------------------------------------------------------- facts
+class _Facts:
+    """Facts with duplicates removed, in first-seen order."""
+
+    __slots__ = ("escapes", "reads", "reasons", "writes")
+
+    def __init__(self) -> None:
+        self.writes: Dict[str, Dict[Site, None]] = {}
+        self.reads: Dict[str, Dict[Site, None]] = {}
+        self.escapes: Dict[Escape, None] = {}
+        self.reasons: Dict[Reason, None] = {}
+
+    def merge(self, other: _Facts) -> None:
+        for name, sites in other.writes.items():
+            self.writes.setdefault(name, {}).update(sites)
+        for name, sites in other.reads.items():
+            self.reads.setdefault(name, {}).update(sites)
+        self.escapes.update(other.escapes)
+        self.reasons.update(other.reasons)
+
+    def to_code_facts(self) -> CodeFacts:
+        return CodeFacts(
+            writes={k: list(v) for k, v in self.writes.items()},
+            reads={k: list(v) for k, v in self.reads.items()},
+            escapes=list(self.escapes),
+            reasons=list(self.reasons),
+        )
+
+
+class _Context:
+    """What is shared by the scans of one function and the code nested in it."""
+
+    __slots__ = ("builtins", "decoded", "globals", "inst_name")
+
+    def __init__(self, globals_: Mapping[str, object], inst_name: str) -> None:
+        self.globals = globals_
+        b = globals_.get("__builtins__", builtins)
+        if isinstance(b, types.ModuleType):
+            b = b.__dict__
+        self.builtins: Mapping[str, object] = b if isinstance(b, Mapping) else builtins.__dict__
+        self.inst_name = inst_name
+        self.decoded: Dict[int, Tuple[types.CodeType, _Decoded]] = {}
+
+    def decode(self, code: types.CodeType, site_fn: str) -> _Decoded:
+        hit = self.decoded.get(id(code))
+        if hit is not None and hit[0] is code:
+            return hit[1]
+        d = _Decoded(code, site_fn)
+        self.decoded[id(code)] = (code, d)
+        return d
+
+    def lookup_global(self, name: str) -> object:
+        v = self.globals.get(name, _MISSING)
+        if v is _MISSING:
+            v = self.builtins.get(name, _MISSING)
+        return v
+
+
+def _resolve(obj: object, name: str) -> object:
+    """``obj.name`` without running user code: modules' dicts and classes' MRO dicts only."""
+    if isinstance(obj, types.ModuleType):
+        return obj.__dict__.get(name, _MISSING)
+    if isinstance(obj, type):
+        for klass in obj.__mro__:
+            d = klass.__dict__
+            if name in d:
+                return d[name]
+    return _MISSING
+
+
+# --------------------------------------------------------------------------- the scanner
+class _Scanner:
+    """Scans one code object (and what is nested in it) with a given initial state."""
+
+    def __init__(
+        self,
+        code: types.CodeType,
+        function: str,
+        initial: Mapping[str, Value],
+        ctx: _Context,
+    ) -> None:
+        self.code = code
+        self.function = function
+        self.ctx = ctx
+        self.dec = ctx.decode(code, function)
+        self.initial = dict(initial)
+        nparams = code.co_argcount + code.co_kwonlyargcount
+        if code.co_flags & 0x04:
+            nparams += 1
+        if code.co_flags & 0x08:
+            nparams += 1
+        self.params = code.co_varnames[:nparams]
+        for name in self.params:
+            self.initial.setdefault(name, OTHER)
+        if (
+            code.co_name in ("__setattr__", "__delattr__")
+            and code.co_argcount >= 2
+            and self.initial.get(code.co_varnames[1]) == OTHER
+        ):
+            self.initial[code.co_varnames[1]] = PASSNAME
+        self.first_param: Optional[str] = (
+            code.co_varnames[0] if code.co_argcount + code.co_kwonlyargcount > 0 else None
+        )
+        self.sites: Dict[int, Site] = {}
+        # Per pass:
+        self.summary: Dict[str, Value] = {}
+        self.stored: Dict[str, Value] = {}
+        self.seen: Dict[str, Value] = {}
+        self.facts = _Facts()
+        self.made: Dict[int, Tuple[types.CodeType, Dict[str, Value]]] = {}
+        self.rerun = False
+        self.kwnames: Tuple[str, ...] = ()
+
+    # ----------------------------------------------------------------- driver
+    def run(self) -> Tuple[_Facts, Dict[str, Value]]:
+        summary = dict(self.initial)
+        stored: Dict[str, Value] = {}
+        for _ in range(50):
+            self.summary = dict(summary)
+            self.stored = dict(stored)
+            self.seen = {}
+            self.facts = _Facts()
+            self.made = {}
+            self.rerun = False
+            self._interpret()
+            if not self.rerun:
+                self._scan_nested()
+            summary = self.summary
+            stored = self.stored
+            if not self.rerun:
+                return self.facts, self.stored
+        raise EngineUnsupported(
+            Reason(self._site_at_line(self.code.co_firstlineno), "analysis did not settle")
+        )
+
+    def _site_at_line(self, line: int) -> Site:
+        s = self.sites.get(line)
+        if s is None:
+            s = Site(self.function, self.code.co_filename, line)
+            self.sites[line] = s
+        return s
+
+    def _unsupported(self, ins: _Ins, what: str) -> EngineUnsupported:
+        return EngineUnsupported(Reason(self._site_at_line(ins.line), what))
+
+    # ----------------------------------------------------------------- locals
+    def _view(self, name: str, root: str) -> Value:
+        v = self.summary.get(name)
+        if v is None or v == OTHER:
+            return ("chain", root, (name,))
+        return v
+
+    def _load(self, name: str, root: str) -> Value:
+        v = self._view(name, root)
+        self.seen[name] = v
+        return v
+
+    def _store(self, name: str, v: Value) -> None:
+        if v[0] in ("selfslot", "null"):
+            v = OTHER
+        old = self.summary.get(name)
+        new = v if old is None else _join(old, v)
+        if new != old:
+            self.summary[name] = new
+            seen = self.seen.get(name)
+            if seen is not None:
+                root = seen[1] if seen[0] == "chain" else "local"
+                if self._view(name, root) != seen:
+                    self.rerun = True  # an earlier load in this pass saw a stale value
+        olds = self.stored.get(name)
+        self.stored[name] = v if olds is None else _join(olds, v)
+
+    # ----------------------------------------------------------------- facts
+    def _write(self, name: str, ins: _Ins) -> None:
+        if name in ("__dict__", "__class__"):
+            self._reason(ins, f"assignment to {self.ctx.inst_name}.{name}")
+            return
+        self.facts.writes.setdefault(name, {})[self._site_at_line(ins.line)] = None
+
+    def _read(self, name: str, ins: _Ins) -> None:
+        self.facts.reads.setdefault(name, {})[self._site_at_line(ins.line)] = None
+
+    def _reason(self, ins: _Ins, what: str) -> None:
+        self.facts.reasons[Reason(self._site_at_line(ins.line), what)] = None
+
+    def _escape(self, callee: CalleeRef, position: Any, ins: _Ins) -> None:
+        self.facts.escapes[Escape(callee, position, self._site_at_line(ins.line))] = None
+
+    # ----------------------------------------------------------------- worklist
+    def _interpret(self) -> None:
+        dec = self.dec
+        instrs = dec.instrs
+        if not instrs:
+            return
+        states: Dict[int, Tuple[Value, ...]] = {0: ()}
+        dirty: Set[int] = {0}
+        work: List[int] = [0]
+        targets = dec.targets
+        handlers = dec.handlers
+        n = len(instrs)
+        while work:
+            start = work.pop()
+            if start not in dirty:
+                continue
+            dirty.discard(start)
+            stack = list(states[start])
+            i = start
+            self.kwnames = ()
+            while True:
+                if i != start and i in targets:
+                    old = states.get(i)
+                    merged = self._merge(old, stack, instrs[i])
+                    if merged == old:
+                        break
+                    states[i] = merged
+                    dirty.discard(i)
+                    stack = list(merged)
+                h = handlers[i]
+                if h is not None:
+                    t, depth, lasti = h
+                    hs = stack[:depth]
+                    while len(hs) < depth:
+                        hs.append(OTHER)
+                    if lasti:
+                        hs.append(OTHER)
+                    hs.append(OTHER)
+                    self._flow(states, dirty, work, t, hs, instrs[t])
+                ins = instrs[i]
+                nxt = self._step(ins, stack, states, dirty, work)
+                if not nxt:
+                    break
+                i += 1
+                if i >= n:
+                    break
+
+    def _merge(
+        self, old: Optional[Tuple[Value, ...]], stack: List[Value], at: _Ins
+    ) -> Tuple[Value, ...]:
+        if old is None:
+            return tuple(stack)
+        if len(old) != len(stack):
+            raise self._unsupported(
+                at, f"inconsistent stack depth at offset {at.offset} ({len(old)} vs {len(stack)})"
+            )
+        return tuple(_join(a, b) for a, b in zip(old, stack))
+
+    def _flow(
+        self,
+        states: Dict[int, Tuple[Value, ...]],
+        dirty: Set[int],
+        work: List[int],
+        target: int,
+        stack: List[Value],
+        at: _Ins,
+    ) -> None:
+        old = states.get(target)
+        merged = self._merge(old, stack, at)
+        if merged != old:
+            states[target] = merged
+            dirty.add(target)
+            work.append(target)
+
+    # ----------------------------------------------------------------- one instruction
+    def _pop(self, stack: List[Value], ins: _Ins) -> Value:
+        if not stack:
+            raise self._unsupported(ins, f"stack underflow at {ins.op} (offset {ins.offset})")
+        return stack.pop()
+
+    def _popn(self, stack: List[Value], n: int, ins: _Ins) -> List[Value]:
+        if n == 0:
+            return []
+        if len(stack) < n:
+            raise self._unsupported(ins, f"stack underflow at {ins.op} (offset {ins.offset})")
+        out = stack[-n:]
+        del stack[-n:]
+        return out
+
+    def _step(
+        self,
+        ins: _Ins,
+        stack: List[Value],
+        states: Dict[int, Tuple[Value, ...]],
+        dirty: Set[int],
+        work: List[int],
+    ) -> bool:
+        """Execute one instruction on ``stack``; False when control does not fall through."""
+        op = ins.op
+        kind = _TABLE[op]
+        if kind == "generic":
+            pops = _GENERIC_POPS[op](ins.arg)
+            if pops < 0:
+                pops = -ins.effect
+            self._popn(stack, pops, ins)
+            stack.extend([OTHER] * (pops + ins.effect))
+            if op == "RETURN_GENERATOR" and ins.effect == 0:
+                stack.append(OTHER)  # the value sent on the first resume
+            return True
+        if kind == "branch":
+            pops = _GENERIC_BRANCH_POPS[op]
+            self._popn(stack, pops, ins)
+            js = stack + [OTHER] * (pops + ins.jump_effect)
+            self._flow(states, dirty, work, ins.target, js, ins)
+            stack.extend([OTHER] * (pops + ins.effect))
+            return True
+        handler = _HANDLERS.get(op)
+        if handler is not None:
+            handler(self, ins, stack)
+            return True
+        # control flow
+        if op in _UNCONDITIONAL_JUMPS:
+            self._flow(states, dirty, work, ins.target, stack, ins)
+            return False
+        if op in _TERMINATORS:
+            return False
+        if op in _POP_JUMPS:
+            self._pop(stack, ins)
+            self._flow(states, dirty, work, ins.target, stack, ins)
+            return True
+        if op in _OR_POP_JUMPS:
+            self._flow(states, dirty, work, ins.target, stack, ins)
+            self._pop(stack, ins)
+            return True
+        if op == "FOR_ITER":
+            it = stack[-1] if stack else OTHER
+            if not stack:
+                raise self._unsupported(ins, "stack underflow at FOR_ITER")
+            item = INST if it == ITER_INST or it[0] in ("seq", "map") else OTHER
+            if _V >= (3, 12):
+                # the exhausted path jumps to END_FOR, which pops what is pushed here
+                self._flow(states, dirty, work, ins.target, [*stack, OTHER], ins)
+            else:
+                self._flow(states, dirty, work, ins.target, stack[:-1], ins)
+            stack.append(item)
+            return True
+        if op in _BLOCK_SETUPS:
+            js = list(stack)
+            eff = ins.jump_effect
+            if eff < 0:
+                del js[eff:]
+            else:
+                js.extend([OTHER] * eff)
+            self._flow(states, dirty, work, ins.target, js, ins)
+            if op == "SETUP_WITH":
+                cm = self._pop(stack, ins)
+                stack.append(OTHER)
+                stack.append(INST if cm == INST else OTHER)
+            else:
+                stack.extend([OTHER] * ins.effect)
+            return True
+        raise self._unsupported(ins, f"no handler for {op}")  # pragma: no cover
+
+    # ----------------------------------------------------------------- attributes
+    def _getattr(self, owner: Value, name: str, ins: _Ins) -> Value:
+        k = owner[0]
+        if k == "inst":
+            if name == "__dict__":
+                self._reason(ins, f"use of {self.ctx.inst_name}.__dict__")
+                return OTHER
+            self._read(name, ins)
+            if name == "__class__":
+                return FACTORY  # new instances made from it are instances too
+            return ("chain", "self", (name,))
+        if k == "chain":
+            root, names = owner[1], owner[2]
+            chain = (*names, name)
+            if root == "global":
+                obj = self.ctx.lookup_global(chain[0])
+                for n in chain[1:]:
+                    if obj is _MISSING:
+                        break
+                    obj = _resolve(obj, n)
+                which = _KNOWN_BUILTINS.get(id(obj)) if obj is not _MISSING else None
+                if which is not None:
+                    return ("builtin", which, root, chain)
+            return ("chain", root, chain)
+        if k == "builtin":
+            which = owner[1]
+            chain = (*owner[3], name)
+            if which == "object" and name in _OBJECT_ATTRS:
+                return ("builtin", _OBJECT_ATTRS[name], owner[2], chain)
+            return ("chain", owner[2], chain)
+        if k == "super_inst":
+            if name == "__setattr__":
+                return SUPER_SETATTR
+            if name == "__delattr__":
+                return SUPER_DELATTR
+            return ("chain", "super", (name,))
+        if k == "super_factory":
+            if name == "__new__":
+                return FACTORY_NEW
+            return ("chain", "super", (name,))
+        if k == "factory":
+            if name == "__new__":
+                return FACTORY_NEW
+            return OTHER
+        return OTHER
+
+    # ----------------------------------------------------------------- calls
+    def _split_callable(
+        self, stack: List[Value], args: List[Value], ins: _Ins
+    ) -> Tuple[Value, List[Value]]:
+        """Pop the two callable slots of a 3.11+ CALL (or 3.9/3.10 CALL_METHOD)."""
+        b = self._pop(stack, ins)
+        a = self._pop(stack, ins)
+        if _V >= (3, 13):
+            callable_ = a
+            if b != NULL:
+                args = [b, *args]
+        elif a == NULL:
+            callable_ = b
+        else:
+            callable_ = a
+            args = [b, *args]
+        if args and args[0][0] == "selfslot":
+            args = args[1:]
+        return callable_, args
+
+    def _call(
+        self,
+        ins: _Ins,
+        callable_: Value,
+        args: List[Value],
+        kwnames: Tuple[str, ...],
+        open_ended: bool = False,
+    ) -> Value:
+        """The effect of calling ``callable_`` with ``args`` (the last len(kwnames) by keyword)."""
+        npos = len(args) - len(kwnames)
+        if npos < 0:
+            raise self._unsupported(ins, "more keyword names than arguments in a call")
+        positions: List[Any] = list(range(npos)) + list(kwnames)
+        k = callable_[0]
+        if k == "builtin":
+            result = self._call_builtin(ins, callable_, args, npos, positions, open_ended)
+            if result is not None:
+                return result
+        elif k == "factory":
+            self._report_escapes(ins, callable_, args, positions)
+            return INST
+        elif k == "factory_new":
+            if args and args[0] == FACTORY:
+                return INST
+        elif k in ("super_setattr", "super_delattr"):
+            self._named_write(ins, args[0] if npos >= 1 else None, f"super().__{k[6:]}__")
+            return OTHER
+        elif k == "chain" and callable_[1] == "self" and callable_[2] in (
+            ("__setattr__",),
+            ("__delattr__",),
+        ):
+            self._named_write(
+                ins, args[0] if npos >= 1 else None, f"{self.ctx.inst_name}.{callable_[2][0]}"
+            )
+        elif k == "func":
+            code = callable_[1]
+            if code.co_name in _COMPREHENSIONS and npos >= 1 and code.co_argcount >= 1:
+                self._made_param(code, code.co_varnames[0], args[0])
+        self._report_escapes(ins, callable_, args, positions)
+        return OTHER
+
+    def _call_builtin(
+        self,
+        ins: _Ins,
+        callable_: Value,
+        args: List[Value],
+        npos: int,
+        positions: List[Any],
+        open_ended: bool,
+    ) -> Optional[Value]:
+        which = callable_[1]
+        first = args[0] if npos >= 1 else None
+        second: Optional[Value] = args[1] if npos >= 2 else None
+        if open_ended and npos < 2:
+            second = None
+        inst = self.ctx.inst_name
+        if which in ("setattr", "delattr", "object.__setattr__", "object.__delattr__"):
+            if first == INST:
+                self._named_write(ins, second, f"{which}({inst}, name, ...)")
+            return OTHER
+        if which == "harmless":
+            return OTHER
+        if which == "type":
+            if npos == 1 and len(args) == 1 and first == INST:
+                return FACTORY
+            return OTHER if not any(v == INST for v in args) else None
+        if which in ("getattr", "hasattr", "object.__getattribute__"):
+            if first == INST and second is not None and second[0] == "const":
+                name = second[1]
+                if isinstance(name, str):
+                    if name == "__dict__":
+                        self._reason(ins, f"use of {inst}.__dict__ through {which}()")
+                    else:
+                        self._read(name, ins)
+            return OTHER
+        if which == "vars":
+            if first == INST:
+                self._reason(ins, f"vars({inst})")
+            return OTHER
+        if which == "super":
+            if npos == 0 and not open_ended:
+                fp = self.first_param
+                v = self.summary.get(fp, OTHER) if fp is not None else OTHER
+            elif npos >= 2:
+                v = args[1]
+            else:
+                v = OTHER
+            if v == INST:
+                return SUPER_INST
+            if v == FACTORY:
+                return SUPER_FACTORY
+            return OTHER
+        if which == "object.__new__":
+            if first == FACTORY:
+                return INST
+            return None
+        return None
+
+    def _named_write(self, ins: _Ins, namev: Optional[Value], what: str) -> None:
+        if namev is not None and namev[0] == "const" and isinstance(namev[1], str):
+            self._write(namev[1], ins)
+            return
+        if namev == PASSNAME:
+            return  # __setattr__/__delattr__ passing its own name parameter through
+        self._reason(ins, f"{what} with a non-constant name")
+
+    def _callee_ref(self, callable_: Value) -> CalleeRef:
+        k = callable_[0]
+        if k in ("chain", "builtin"):
+            if k == "chain":
+                root, names = callable_[1], callable_[2]
+            else:
+                root, names = callable_[2], callable_[3]
+            if root in ("global", "deref"):
+                return CalleeRef(root, tuple(names))
+            if root == "self":
+                if len(names) == 1:
+                    return CalleeRef("self", tuple(names))
+                return CalleeRef("unknown", text=self.ctx.inst_name + "." + ".".join(names))
+            if root == "super":
+                return CalleeRef("unknown", text="super()." + ".".join(names))
+            return CalleeRef("unknown", text=".".join(names))
+        if k == "func":
+            return CalleeRef("code", code=callable_[1])
+        if k == "factory":
+            return CalleeRef("unknown", text="the class (factory parameter)")
+        if k == "inst":
+            return CalleeRef("self", ("__call__",))
+        return CalleeRef("unknown", text="a computed callable")
+
+    def _report_escapes(
+        self, ins: _Ins, callable_: Value, args: List[Value], positions: List[Any]
+    ) -> None:
+        ref: Optional[CalleeRef] = None
+        for v, pos in zip(args, positions):
+            if v == INST:
+                if ref is None:
+                    ref = self._callee_ref(callable_)
+                self._escape(ref, pos, ins)
+
+    def _call_ex(self, ins: _Ins, callable_: Value, argv: Value, kwv: Optional[Value]) -> Value:
+        """CALL_FUNCTION_EX: ``callable_(*argv, **kwv)``."""
+        args: List[Value] = []
+        kwnames: Tuple[str, ...] = ()
+        open_ended = True
+        unknown = False
+        if argv[0] == "seq":
+            pos, length = argv[1], argv[2]
+            if pos is None:
+                unknown = True
+            else:
+                args = [OTHER] * pos + [INST]
+                if length is not None:
+                    args += [OTHER] * (length - pos - 1)
+        elif argv[0] == "const" and isinstance(argv[1], tuple):
+            args = [("const", x) for x in argv[1]]
+            open_ended = False
+        kw_values: List[Value] = []
+        if kwv is not None:
+            open_ended = True
+            if kwv[0] == "map":
+                if kwv[1] is None:
+                    unknown = True
+                else:
+                    kwnames = tuple(sorted(kwv[1]))
+                    kw_values = [INST] * len(kwnames)
+        if unknown:
+            ref = self._callee_ref(callable_)
+            self._escape(ref, None, ins)
+            self._reason(
+                ins,
+                f"{self.ctx.inst_name} passed to {ref.describe()} through *args/**kwargs",
+            )
+            return OTHER
+        return self._call(ins, callable_, args + kw_values, kwnames, open_ended=open_ended)
+
+    def _made_param(self, code: types.CodeType, name: str, v: Value) -> None:
+        entry = self.made.get(id(code))
+        if entry is None:
+            entry = (code, {})
+            self.made[id(code)] = entry
+        params = entry[1]
+        params[name] = _join(params[name], v) if name in params else v
+
+    # ----------------------------------------------------------------- functions
+    def _make_function(self, code: Any, flags: int, attrs: Dict[int, Value]) -> Value:
+        if not isinstance(code, types.CodeType):
+            return OTHER
+        params: Dict[str, Value] = {}
+        defaults = attrs.get(0x01)
+        if defaults is not None and _holds_inst(defaults):
+            self._defaults_params(code, defaults, params)
+        kwdefaults = attrs.get(0x02)
+        if kwdefaults is not None and _holds_inst(kwdefaults):
+            kwonly = code.co_varnames[code.co_argcount : code.co_argcount + code.co_kwonlyargcount]
+            names = kwdefaults[1] if kwdefaults[0] == "map" else None
+            for n in kwonly:
+                if names is None or n in names:
+                    params[n] = INST
+        entry = self.made.get(id(code))
+        if entry is None:
+            self.made[id(code)] = (code, dict(params))
+        else:
+            for n, v in params.items():
+                self._made_param(code, n, v)
+        return ("func", code, params)
+
+    @staticmethod
+    def _defaults_params(code: types.CodeType, defaults: Value, params: Dict[str, Value]) -> None:
+        argnames = code.co_varnames[: code.co_argcount]
+        if defaults[0] == "seq" and defaults[1] is not None and defaults[2] is not None:
+            idx = len(argnames) - defaults[2] + defaults[1]
+            if 0 <= idx < len(argnames):
+                params[argnames[idx]] = INST
+                return
+        for n in argnames:
+            params[n] = INST
+
+    def _nested_name(self, code: types.CodeType) -> str:
+        qn = getattr(code, "co_qualname", None)
+        if isinstance(qn, str):
+            return qn
+        return f"{self.function}.<locals>.{code.co_name}"
+
+    def _scan_nested(self) -> None:
+        for code, params in list(self.made.values()):
+            initial: Dict[str, Value] = {}
+            interesting = False
+            for fv in code.co_freevars:
+                v = self.summary.get(fv)
+                if v is not None and v != OTHER:
+                    initial[fv] = v
+                    if _RANK.get(v[0], 0):
+                        interesting = True
+            for n, v in params.items():
+                initial[n] = v
+                if _RANK.get(v[0], 0):
+                    interesting = True
+            if not interesting:
+                continue
+            sub = _Scanner(code, self._nested_name(code), initial, self.ctx)
+            facts, stored = sub.run()
+            self.facts.merge(facts)
+            for fv in code.co_freevars:
+                if fv in stored:
+                    self._store(fv, stored[fv])
+
+
+# --------------------------------------------------------------------------- handlers
+_Handler = Callable[[_Scanner, _Ins, List[Value]], None]
+_HANDLERS: Dict[str, _Handler] = {}
+
+
+def _h(*names: str) -> Callable[[_Handler], _Handler]:
+    def deco(fn: _Handler) -> _Handler:
+        for n in names:
+            _HANDLERS[n] = fn
+        return fn
+
+    return deco
+
+
+@_h("NOP", "EXTENDED_ARG", "RESUME", "MAKE_CELL", "COPY_FREE_VARS", "PRECALL", "GEN_START")
+def _op_nop(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    pass
+
+
+@_h("LOAD_CONST")
+def _op_load_const(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    c = ins.argval
+    if isinstance(c, types.CodeType):
+        stack.append(("code", c))
+    elif isinstance(c, str) or (isinstance(c, tuple) and all(isinstance(x, str) for x in c)):
+        stack.append(("const", c))
+    else:
+        stack.append(OTHER)
+
+
+@_h("LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR")
+def _op_load_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    stack.append(s._load(ins.argval, "local"))
+
+
+@_h("LOAD_FAST_LOAD_FAST")
+def _op_load_fast_load_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    a, b = ins.argval
+    stack.append(s._load(a, "local"))
+    stack.append(s._load(b, "local"))
+
+
+@_h("STORE_FAST")
+def _op_store_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    s._store(ins.argval, s._pop(stack, ins))
+
+
+@_h("STORE_FAST_LOAD_FAST")
+def _op_store_fast_load_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    a, b = ins.argval
+    s._store(a, s._pop(stack, ins))
+    stack.append(s._load(b, "local"))
+
+
+@_h("STORE_FAST_STORE_FAST")
+def _op_store_fast_store_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    a, b = ins.argval
+    s._store(a, s._pop(stack, ins))
+    s._store(b, s._pop(stack, ins))
+
+
+@_h("LOAD_DEREF", "LOAD_CLASSDEREF", "LOAD_CLOSURE")
+def _op_load_deref(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    stack.append(s._load(ins.argval, "deref"))
+
+
+@_h("LOAD_FROM_DICT_OR_DEREF")
+def _op_load_from_dict_or_deref(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    s._pop(stack, ins)
+    stack.append(s._load(ins.argval, "deref"))
+
+
+@_h("STORE_DEREF")
+def _op_store_deref(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    s._store(ins.argval, s._pop(stack, ins))
+
+
+def _global_value(s: _Scanner, name: str) -> Value:
+    obj = s.ctx.lookup_global(name)
+    if obj is not _MISSING:
+        which = _KNOWN_BUILTINS.get(id(obj))
+        if which is not None:
+            return ("builtin", which, "global", (name,))
+    return ("chain", "global", (name,))
+
+
+@_h("LOAD_GLOBAL")
+def _op_load_global(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    v = _global_value(s, ins.argval)
+    if _V >= (3, 11) and ins.arg & 1:
+        if _V >= (3, 13):
+            stack.append(v)
+            stack.append(NULL)
+        else:
+            stack.append(NULL)
+            stack.append(v)
+    else:
+        stack.append(v)
+
+
+@_h("LOAD_NAME")
+def _op_load_name(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    stack.append(("chain", "name", (ins.argval,)))
+
+
+@_h("PUSH_NULL")
+def _op_push_null(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    stack.append(NULL)
+
+
+@_h("LOAD_ATTR")
+def _op_load_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    owner = s._pop(stack, ins)
+    v = s._getattr(owner, ins.argval, ins)
+    if _V >= (3, 12) and ins.arg & 1:
+        stack.append(v)
+        stack.append(("selfslot", owner))
+    else:
+        stack.append(v)
+
+
+@_h("LOAD_METHOD")
+def _op_load_method(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    owner = s._pop(stack, ins)
+    stack.append(s._getattr(owner, ins.argval, ins))
+    stack.append(("selfslot", owner))
+
+
+@_h("LOAD_SUPER_ATTR")
+def _op_load_super_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    self_v = s._pop(stack, ins)
+    s._pop(stack, ins)  # the class
+    s._pop(stack, ins)  # the global super
+    if self_v == INST:
+        sup = SUPER_INST
+    elif self_v == FACTORY:
+        sup = SUPER_FACTORY
+    else:
+        sup = OTHER
+    v = s._getattr(sup, ins.argval, ins)
+    if ins.arg & 1:
+        stack.append(v)
+        stack.append(("selfslot", self_v))
+    else:
+        stack.append(v)
+
+
+@_h("STORE_ATTR")
+def _op_store_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    owner = s._pop(stack, ins)
+    s._pop(stack, ins)
+    if owner == INST:
+        s._write(ins.argval, ins)
+
+
+@_h("DELETE_ATTR")
+def _op_delete_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    owner = s._pop(stack, ins)
+    if owner == INST:
+        s._write(ins.argval, ins)
+
+
+def _seq_of(items: List[Value]) -> Value:
+    for i, v in enumerate(items):
+        if v == INST:
+            return ("seq", i, len(items))
+    if any(_holds_inst(v) for v in items):
+        return SEQ_ANY
+    return OTHER
+
+
+@_h("BUILD_TUPLE", "BUILD_LIST")
+def _op_build_seq(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    stack.append(_seq_of(s._popn(stack, ins.arg, ins)))
+
+
+@_h("BUILD_MAP")
+def _op_build_map(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    items = s._popn(stack, 2 * ins.arg, ins)
+    names: Optional[Set[str]] = set()
+    found = False
+    for j in range(0, len(items), 2):
+        key, val = items[j], items[j + 1]
+        if _holds_inst(val):
+            found = True
+            if val == INST and key[0] == "const" and isinstance(key[1], str) and names is not None:
+                names.add(key[1])
+            else:
+                names = None
+    stack.append(("map", frozenset(names) if names is not None else None) if found else OTHER)
+
+
+@_h("BUILD_CONST_KEY_MAP")
+def _op_build_const_key_map(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    keys = s._pop(stack, ins)
+    vals = s._popn(stack, ins.arg, ins)
+    if not any(_holds_inst(v) for v in vals):
+        stack.append(OTHER)
+        return
+    if keys[0] == "const" and isinstance(keys[1], tuple) and all(
+        v == INST or not _holds_inst(v) for v in vals
+    ):
+        stack.append(("map", frozenset(k for k, v in zip(keys[1], vals) if v == INST)))
+    else:
+        stack.append(MAP_ANY)
+
+
+def _container_add(stack: List[Value], depth: int, v: Value, kind: str) -> None:
+    """``stack[-depth]`` (a list/set/dict being built) receives ``v``."""
+    if not _holds_inst(v) or depth > len(stack) or depth <= 0:
+        return
+    tgt = stack[-depth]
+    stack[-depth] = _join(tgt, SEQ_ANY if kind == "seq" else MAP_ANY)
+
+
+@_h("LIST_APPEND")
+def _op_list_append(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    v = s._pop(stack, ins)
+    _container_add(stack, ins.arg, v, "seq")
+
+
+@_h("LIST_EXTEND")
+def _op_list_extend(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    v = s._pop(stack, ins)
+    if v[0] in ("seq", "iter"):
+        _container_add(stack, ins.arg, SEQ_ANY, "seq")
+    elif 0 < ins.arg <= len(stack):
+        tgt = stack[-ins.arg]
+        if tgt[0] == "seq":
+            stack[-ins.arg] = ("seq", tgt[1], None)
+
+
+@_h("MAP_ADD")
+def _op_map_add(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    v = s._pop(stack, ins)
+    s._pop(stack, ins)
+    _container_add(stack, ins.arg, v, "map")
+
+
+@_h("DICT_UPDATE", "DICT_MERGE")
+def _op_dict_update(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    v = s._pop(stack, ins)
+    if not _holds_inst(v) or not 0 < ins.arg <= len(stack):
+        return
+    tgt = stack[-ins.arg]
+    if v[0] == "map" and v[1] is not None and (tgt == OTHER or (tgt[0] == "map" and tgt[1])):
+        stack[-ins.arg] = ("map", v[1] | (tgt[1] if tgt[0] == "map" else frozenset()))
+    else:
+        stack[-ins.arg] = MAP_ANY
+
+
+@_h("LIST_TO_TUPLE")
+def _op_list_to_tuple(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    stack.append(s._pop(stack, ins))
+
+
+@_h("CALL_INTRINSIC_1")
+def _op_call_intrinsic_1(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    v = s._pop(stack, ins)
+    stack.append(v if ins.arg == _INTRINSIC_LIST_TO_TUPLE else OTHER)
+
+
+def _unpacked(v: Value, n: int) -> List[Value]:
+    """The values unpacked from ``v`` into n targets, first target first."""
+    if v[0] == "seq":
+        if v[1] is not None and v[2] == n:
+            return [INST if i == v[1] else OTHER for i in range(n)]
+        return [INST] * n
+    if v[0] in ("map", "iter"):
+        return [INST] * n
+    return [OTHER] * n
+
+
+@_h("UNPACK_SEQUENCE")
+def _op_unpack_sequence(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    v = s._pop(stack, ins)
+    stack.extend(reversed(_unpacked(v, ins.arg)))
+
+
+@_h("UNPACK_EX")
+def _op_unpack_ex(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    v = s._pop(stack, ins)
+    n = (ins.arg & 0xFF) + 1 + (ins.arg >> 8)
+    item = INST if _holds_inst(v) else OTHER
+    stack.extend([item] * n)
+
+
+@_h("GET_ITER")
+def _op_get_iter(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    v = s._pop(stack, ins)
+    stack.append(ITER_INST if v[0] in ("seq", "map", "iter") else OTHER)
+
+
+@_h("DUP_TOP")
+def _op_dup_top(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    if not stack:
+        raise s._unsupported(ins, "stack underflow at DUP_TOP")
+    stack.append(stack[-1])
+
+
+@_h("DUP_TOP_TWO")
+def _op_dup_top_two(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    if len(stack) < 2:
+        raise s._unsupported(ins, "stack underflow at DUP_TOP_TWO")
+    stack.extend(stack[-2:])
+
+
+def _rot(s: _Scanner, ins: _Ins, stack: List[Value], n: int) -> None:
+    if len(stack) < n:
+        raise s._unsupported(ins, f"stack underflow at {ins.op}")
+    if n > 1:
+        top = stack.pop()
+        stack.insert(len(stack) - n + 1, top)
+
+
+@_h("ROT_TWO")
+def _op_rot_two(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    _rot(s, ins, stack, 2)
+
+
+@_h("ROT_THREE")
+def _op_rot_three(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    _rot(s, ins, stack, 3)
+
+
+@_h("ROT_FOUR")
+def _op_rot_four(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    _rot(s, ins, stack, 4)
+
+
+@_h("ROT_N")
+def _op_rot_n(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    _rot(s, ins, stack, ins.arg)
+
+
+@_h("COPY")
+def _op_copy(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    if not 0 < ins.arg <= len(stack):
+        raise s._unsupported(ins, "stack underflow at COPY")
+    stack.append(stack[-ins.arg])
+
+
+@_h("SWAP")
+def _op_swap(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    n = ins.arg
+    if not 0 < n <= len(stack):
+        raise s._unsupported(ins, "stack underflow at SWAP")
+    stack[-1], stack[-n] = stack[-n], stack[-1]
+
+
+@_h("BEFORE_WITH")
+def _op_before_with(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    cm = s._pop(stack, ins)
+    stack.append(OTHER)  # the bound __exit__
+    # what __enter__ returns: the instance itself, as far as we may assume (safe side)
+    stack.append(INST if cm == INST else OTHER)
+
+
+@_h("KW_NAMES")
+def _op_kw_names(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    names = s.code.co_consts[ins.arg]
+    s.kwnames = tuple(names) if isinstance(names, tuple) else ()
+
+
+@_h("CALL")
+def _op_call(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    args = s._popn(stack, ins.arg, ins)
+    kw = s.kwnames
+    s.kwnames = ()
+    callable_, args = s._split_callable(stack, args, ins)
+    stack.append(s._call(ins, callable_, args, kw))
+
+
+@_h("CALL_KW")
+def _op_call_kw(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    names = s._pop(stack, ins)
+    kw: Tuple[str, ...] = names[1] if names[0] == "const" and isinstance(names[1], tuple) else ()
+    args = s._popn(stack, ins.arg, ins)
+    callable_, args = s._split_callable(stack, args, ins)
+    if names[0] != "const":
+        s._reason(ins, "keyword names of a call could not be read")
+    stack.append(s._call(ins, callable_, args, kw))
+
+
+@_h("CALL_METHOD")
+def _op_call_method(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    args = s._popn(stack, ins.arg, ins)
+    callable_, args = s._split_callable(stack, args, ins)
+    stack.append(s._call(ins, callable_, args, ()))
+
+
+@_h("CALL_FUNCTION")
+def _op_call_function(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    args = s._popn(stack, ins.arg, ins)
+    callable_ = s._pop(stack, ins)
+    stack.append(s._call(ins, callable_, args, ()))
+
+
+@_h("CALL_FUNCTION_KW")
+def _op_call_function_kw(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    names = s._pop(stack, ins)
+    kw: Tuple[str, ...] = names[1] if names[0] == "const" and isinstance(names[1], tuple) else ()
+    args = s._popn(stack, ins.arg, ins)
+    callable_ = s._pop(stack, ins)
+    stack.append(s._call(ins, callable_, args, kw))
+
+
+@_h("CALL_FUNCTION_EX")
+def _op_call_function_ex(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    kwv = s._pop(stack, ins) if ins.arg & 1 else None
+    argv = s._pop(stack, ins)
+    if _V >= (3, 13):
+        s._pop(stack, ins)  # NULL (or self)
+        callable_ = s._pop(stack, ins)
+    elif _V >= (3, 11):
+        callable_ = s._pop(stack, ins)
+        s._pop(stack, ins)  # NULL
+    else:
+        callable_ = s._pop(stack, ins)
+    stack.append(s._call_ex(ins, callable_, argv, kwv))
+
+
+@_h("MAKE_FUNCTION")
+def _op_make_function(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    if _V < (3, 11):
+        s._pop(stack, ins)  # qualified name
+    code = s._pop(stack, ins)
+    flags = ins.arg if _V < (3, 13) else 0
+    attrs: Dict[int, Value] = {}
+    for bit in (0x08, 0x04, 0x02, 0x01):
+        if flags & bit:
+            attrs[bit] = s._pop(stack, ins)
+    c = code[1] if code[0] == "code" else None
+    stack.append(s._make_function(c, flags, attrs))
+
+
+@_h("SET_FUNCTION_ATTRIBUTE")
+def _op_set_function_attribute(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    func = s._pop(stack, ins)
+    value = s._pop(stack, ins)
+    if func[0] != "func":
+        stack.append(func)
+        return
+    if ins.arg in (0x01, 0x02) and _holds_inst(value):
+        code = func[1]
+        params: Dict[str, Value] = {}
+        if ins.arg == 0x01:
+            _Scanner._defaults_params(code, value, params)
+        else:
+            kwonly = code.co_varnames[code.co_argcount : code.co_argcount + code.co_kwonlyargcount]
+            names = value[1] if value[0] == "map" else None
+            for n in kwonly:
+                if names is None or n in names:
+                    params[n] = INST
+        for n, v in params.items():
+            s._made_param(code, n, v)
+        func = ("func", code, _join_params(func[2], params))
+    stack.append(func)
+
+
+# sanity: every "special" opname in the table has a handler or control-flow treatment
+_CONTROL = (
+    _UNCONDITIONAL_JUMPS | _TERMINATORS | _POP_JUMPS | _OR_POP_JUMPS | _BLOCK_SETUPS
+    | {"FOR_ITER"}
+)
+for _name, _kind in _TABLE.items():
+    if _kind == "special" and _name not in _HANDLERS and _name not in _CONTROL:
+        raise AssertionError(f"autoslots: opcode {_name} listed without a handler")
+
+
+# --------------------------------------------------------------------------- entry point
+def scan(
+    code: types.CodeType,
+    *,
+    tracked: FrozenSet[str],
+    qualname: str,
+    globals_: Mapping[str, object],
+    factory: Optional[str] = None,
+) -> CodeFacts:
+    """Read ``code`` and report what it does with the instance held by ``tracked`` names.
+
+    See the module docstring and ``_model.CodeFacts``.  Raises ``EngineUnsupported`` when
+    the bytecode contains an opcode this engine does not know.
+    """
+    if not _TABLE:
+        raise EngineUnsupported(
+            Reason(
+                Site(qualname, code.co_filename, code.co_firstlineno),
+                f"the bytecode engine does not support Python {_V[0]}.{_V[1]}",
+            )
+        )
+    names = sorted(tracked)
+    inst_name = names[0] if names else "obj"
+    ctx = _Context(globals_, inst_name)
+    initial: Dict[str, Value] = {name: INST for name in tracked}
+    if factory is not None and factory not in initial:
+        initial[factory] = FACTORY
+    facts, _ = _Scanner(code, qualname, initial, ctx).run()
+    return facts.to_code_facts()

@@ -1,0 +1,204 @@
+"""``explain(cls)``: why each slot exists and why a class keeps a ``__dict__``.
+
+For an autoslotted class it reports what was built (the record stored by the builders);
+for any other class it reports what autoslots *would* build, without building it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+from ._errors import AutoSlotsError
+from ._infer import Inference, infer_class
+from ._layout import Plan, Record, get_record, plan_layout
+from ._model import Reason, Site
+from ._options import Options
+
+
+@dataclass(frozen=True)
+class SlotInfo:
+    """One instance attribute: where the class's code sets it and where it is stored."""
+
+    name: str
+    sites: Tuple[Site, ...]
+    storage: str
+    provided_by: Optional[str] = None
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {
+            "name": self.name,
+            "storage": self.storage,
+            "provided_by": self.provided_by,
+            "sites": [_site_dict(site) for site in self.sites],
+        }
+
+
+@dataclass
+class Explanation:
+    """What autoslots made (or would make) of one class.  ``str()`` is a report."""
+
+    module: str
+    qualname: str
+    autoslotted: bool
+    options: Options
+    slots: List[SlotInfo] = field(default_factory=list)
+    declared: Tuple[str, ...] = ()
+    keeps_dict: bool = True
+    dict_because: List[str] = field(default_factory=list)
+    weakref: bool = False
+    reasons: List[Reason] = field(default_factory=list)
+    bases: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    descriptors: Dict[str, str] = field(default_factory=dict)
+    cached_properties: List[str] = field(default_factory=list)
+    engines: Dict[str, str] = field(default_factory=dict)
+    error: Optional[str] = None
+
+    @property
+    def slot_names(self) -> List[str]:
+        return [slot.name for slot in self.slots]
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The explanation as JSON-ready data."""
+        return {
+            "class": f"{self.module}:{self.qualname}",
+            "autoslotted": self.autoslotted,
+            "options": {
+                "weakref": self.options.weakref,
+                "dict": self.options.dict,
+                "extra": list(self.options.extra),
+                "strict": self.options.strict,
+                "mixin": self.options.mixin,
+            },
+            "slots": [slot.to_dict() for slot in self.slots],
+            "declared": list(self.declared),
+            "keeps_dict": self.keeps_dict,
+            "dict_because": list(self.dict_because),
+            "weakref": self.weakref,
+            "reasons": [
+                {**_site_dict(reason.site), "what": reason.what} for reason in self.reasons
+            ],
+            "bases": {base: list(names) for base, names in self.bases.items()},
+            "descriptors": dict(self.descriptors),
+            "cached_properties": list(self.cached_properties),
+            "engines": dict(self.engines),
+            "error": self.error,
+        }
+
+    def __str__(self) -> str:
+        return "\n".join(self._lines())
+
+    def _lines(self) -> List[str]:
+        if self.autoslotted:
+            state = "autoslotted"
+        else:
+            state = "not autoslotted; this is what autoslots would do"
+        lines = [f"{self.module}:{self.qualname} ({state})"]
+        if self.error is not None:
+            lines.append(f"  refused: {self.error}")
+            return lines
+        lines.append(f"  slots ({len(self.slots)}):")
+        width = max((len(slot.name) for slot in self.slots), default=0)
+        for slot in self.slots:
+            lines.append(f"    {slot.name.ljust(width)}  {_slot_origin(slot)}")
+        for name, owner in sorted(self.descriptors.items()):
+            lines.append(f"  {name}: no slot, the {owner} stores it")
+        lines.append(f"  __slots__ declared: {self.declared!r}")
+        lines.append(f"  weak references: {'yes' if self.weakref else 'no'}")
+        if self.keeps_dict:
+            lines.append("  __dict__: kept, because")
+            lines.extend(f"    - {because}" for because in self.dict_because)
+        else:
+            lines.append("  __dict__: none")
+        if self.reasons:
+            lines.append("  the attribute set cannot be proven:")
+            lines.extend(f"    - {reason}" for reason in self.reasons)
+        return lines
+
+
+def explain(cls: type) -> Explanation:
+    """Explain the slots of ``cls``: what sets each one, and why a ``__dict__`` is kept."""
+    if not isinstance(cls, type):
+        raise AutoSlotsError(f"explain() takes a class, not {type(cls).__name__} {cls!r}")
+    record = get_record(cls)
+    if record is not None:
+        return _from_record(cls, record, autoslotted=True)
+    options = _inherited_options(cls)
+    inference = infer_class(cls)
+    try:
+        plan = plan_layout(cls.__name__, cls.__bases__, dict(cls.__dict__), inference, options)
+    except AutoSlotsError as exc:
+        explanation = _from_inference(cls, inference, options)
+        explanation.error = str(exc)
+        return explanation
+    return _from_record(cls, Record(options, inference, plan), autoslotted=False)
+
+
+def _inherited_options(cls: type) -> Options:
+    """The options a plain subclass of an autoslotted class would be built with."""
+    for base in cls.__mro__[1:]:
+        record = get_record(base)
+        if record is not None:
+            return record.options
+    return Options()
+
+
+def _from_inference(cls: type, inference: Inference, options: Options) -> Explanation:
+    return Explanation(
+        module=cls.__module__,
+        qualname=cls.__qualname__,
+        autoslotted=False,
+        options=options,
+        slots=[SlotInfo(name, tuple(sites), name) for name, sites in inference.slots.items()],
+        reasons=list(inference.reasons),
+        descriptors=dict(inference.descriptors),
+        cached_properties=list(inference.cached_properties),
+        engines=dict(inference.engines),
+    )
+
+
+def _from_record(cls: type, record: Record, *, autoslotted: bool) -> Explanation:
+    inference, plan = record.inference, record.plan
+    explanation = _from_inference(cls, inference, record.options)
+    explanation.autoslotted = autoslotted
+    explanation.slots = _slot_infos(inference, plan, record.options)
+    explanation.declared = tuple(plan.slots)
+    explanation.keeps_dict = plan.keeps_dict
+    explanation.dict_because = list(plan.dict_because)
+    explanation.weakref = plan.weakref
+    explanation.bases = dict(plan.inherited)
+    return explanation
+
+
+def _slot_infos(inference: Inference, plan: Plan, options: Options) -> List[SlotInfo]:
+    provided = {name: base for base, names in plan.inherited.items() for name in names}
+    sites: Dict[str, Tuple[Site, ...]] = {
+        name: tuple(found) for name, found in inference.slots.items()
+    }
+    for name in options.extra:
+        sites.setdefault(name, ())
+    for name in inference.cached_properties:
+        sites.setdefault(name, ())
+    return [
+        SlotInfo(name, sites[name], plan.storage.get(name, name), provided.get(name))
+        for name in sorted(sites)
+    ]
+
+
+def _slot_origin(slot: SlotInfo) -> str:
+    if slot.sites:
+        first = slot.sites[0]
+        text = f"set in {first}"
+        if len(slot.sites) > 1:
+            text += f" (+{len(slot.sites) - 1} more)"
+    else:
+        text = "named by extra= or a cached_property"
+    if slot.provided_by is not None:
+        text += f"; stored by base {slot.provided_by}"
+    elif slot.storage != slot.name:
+        text += f"; stored in slot {slot.storage!r}"
+    return text
+
+
+def _site_dict(site: Site) -> Dict[str, Any]:
+    return {"function": site.function, "file": site.filename, "line": site.lineno}

@@ -1,0 +1,583 @@
+"""The inference driver: which functions of a class to read, and what they prove.
+
+The engines read one function each (see ``_model``).  This module decides which
+functions a class body holds (methods, property accessors, wrapped and decorated
+functions, descriptors written in Python), runs an engine on each, follows the instance
+into other functions that receive it (helpers, other classes' methods, closures), and
+merges everything into one :class:`Inference`:
+
+- ``slots``: the instance attributes the class's code sets, with where;
+- ``reasons``: why that set cannot be proven (then the class keeps a ``__dict__``).
+
+It never builds anything; the builders and ``explain()`` consume its result.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import re
+import sys
+import types
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, Tuple, Union
+
+from ._model import CalleeRef, CodeFacts, EngineUnsupported, Escape, Reason, Site
+
+# How deep the driver follows the instance into functions outside the class body.
+_MAX_FOLLOW_DEPTH = 8
+
+_ENGINES = ("bytecode", "source")
+
+# What a call that receives the instance reaches: a Python function and whether it is
+# called bound; None for code that cannot set the instance's attributes (builtins);
+# a string saying why the callee cannot be read.
+_Target = Union[Tuple[types.FunctionType, bool], str, None]
+
+
+@dataclass
+class Inference:
+    """What a class's own code proves about its instances' attributes."""
+
+    name: str
+    qualname: str
+    module: str
+    slots: Dict[str, List[Site]] = field(default_factory=dict)
+    cached_properties: List[str] = field(default_factory=list)
+    reasons: List[Reason] = field(default_factory=list)
+    engines: Dict[str, str] = field(default_factory=dict)
+    # Names the class's code assigns but that a data descriptor (a property, a
+    # builtin attribute such as ``BaseException.args``) owns: never slots.
+    descriptors: Dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """One function to read: which local holds the instance, or which makes instances."""
+
+    code: types.CodeType
+    qualname: str
+    globals_: Mapping[str, object]
+    closure: Optional[Tuple[Any, ...]]
+    tracked: Tuple[str, ...] = ()
+    factory: Optional[str] = None
+
+
+def infer_class(cls: type, *, engine: str = "auto") -> Inference:
+    """Infer the instance attributes of an existing class."""
+    return infer_namespace(
+        cls.__name__,
+        cls.__qualname__,
+        cls.__module__,
+        cls.__bases__,
+        dict(cls.__dict__),
+        engine=engine,
+    )
+
+
+def infer_namespace(
+    name: str,
+    qualname: str,
+    module: str,
+    bases: Tuple[type, ...],
+    namespace: Mapping[str, object],
+    *,
+    engine: str = "auto",
+) -> Inference:
+    """Infer the instance attributes of a class from its body's namespace.
+
+    ``engine`` is ``"auto"`` (bytecode, falling back to source per function),
+    ``"bytecode"`` or ``"source"`` (one engine only: the cross-check uses these).
+    """
+    if engine not in ("auto", *_ENGINES):
+        raise ValueError(f"engine must be 'auto', 'bytecode' or 'source', not {engine!r}")
+    driver = _Driver(name, qualname, module, bases, namespace, engine)
+    return driver.run()
+
+
+class _Driver:
+    """One inference run over one class namespace."""
+
+    def __init__(
+        self,
+        name: str,
+        qualname: str,
+        module: str,
+        bases: Tuple[type, ...],
+        namespace: Mapping[str, object],
+        engine: str,
+    ) -> None:
+        self.name = name
+        self.qualname = qualname
+        self.namespace = namespace
+        self.bases = bases
+        self.mro = _static_mro(bases)
+        self.engine = engine
+        self.result = Inference(name, qualname, module)
+        self.writes: Dict[str, List[Site]] = {}
+        self.reads: Dict[str, List[Site]] = {}
+        self.seen: Set[Tuple[types.CodeType, Tuple[str, ...], Optional[str]]] = set()
+
+    # -- the pipeline -------------------------------------------------------------
+
+    def run(self) -> Inference:
+        for reader in self._class_readers():
+            self._read(reader, depth=0)
+        self._add_annotations()
+        self._drop_descriptor_names()
+        self._check_reads()
+        self.result.slots = {k: self.writes[k] for k in sorted(self.writes)}
+        return self.result
+
+    def _class_readers(self) -> Iterator[_Reader]:
+        """Every function of the class body that can receive an instance."""
+        for attr, value in self.namespace.items():
+            yield from self._readers_for(attr, value)
+
+    def _readers_for(self, attr: str, value: object) -> Iterator[_Reader]:
+        if isinstance(value, type):
+            return  # a nested class is a class of its own
+        if isinstance(value, staticmethod):
+            if attr == "__new__" and isinstance(value.__func__, types.FunctionType):
+                yield from _function_readers(value.__func__, factory_first=True)
+            return  # a static method gets no instance (unless passed one: followed then)
+        if isinstance(value, classmethod):
+            func = value.__func__
+            if isinstance(func, types.FunctionType):
+                yield from _function_readers(func, factory_first=True)
+            return
+        if isinstance(value, types.FunctionType):
+            implicit_class_method = attr in ("__new__", "__init_subclass__", "__class_getitem__")
+            yield from _function_readers(value, factory_first=implicit_class_method)
+            return
+        if isinstance(value, property):
+            for accessor in (value.fget, value.fset, value.fdel):
+                if isinstance(accessor, types.FunctionType):
+                    yield from _function_readers(accessor)
+                elif accessor is not None:
+                    yield from self._readers_for(attr, accessor)
+            return
+        if isinstance(value, functools.cached_property):
+            self.result.cached_properties.append(attr)
+            if isinstance(value.func, types.FunctionType):
+                yield from _function_readers(value.func)
+            return
+        if isinstance(value, functools.partialmethod):
+            yield from self._readers_for(attr, value.func)
+            return
+        if isinstance(value, functools.singledispatchmethod):
+            registry = getattr(value.dispatcher, "registry", {})
+            for impl in dict(registry).values():
+                yield from self._readers_for(attr, impl)
+            return
+        wrapped = _unwrap_once(value)
+        if wrapped is not None:
+            yield from self._readers_for(attr, wrapped)
+            return
+        yield from self._descriptor_readers(attr, value)
+
+    def _descriptor_readers(self, attr: str, value: object) -> Iterator[_Reader]:
+        """A descriptor written in Python receives the instance in ``__get__``/``__set__``."""
+        kind = type(value)
+        for method_name in ("__get__", "__set__", "__delete__"):
+            method = _lookup_static(kind, method_name)
+            if isinstance(method, types.FunctionType):
+                code = method.__code__
+                if code.co_argcount >= 2:
+                    yield _reader(method, tracked=(code.co_varnames[1],))
+
+    # -- reading one function -----------------------------------------------------
+
+    def _read(self, reader: _Reader, depth: int) -> None:
+        key = (reader.code, reader.tracked, reader.factory)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        facts = self._scan(reader)
+        if facts is None:
+            return
+        for attr, sites in facts.writes.items():
+            self.writes.setdefault(attr, []).extend(sites)
+        for attr, sites in facts.reads.items():
+            self.reads.setdefault(attr, []).extend(sites)
+        self.result.reasons.extend(facts.reasons)
+        for escape in facts.escapes:
+            self._follow(escape, reader, depth)
+
+    def _scan(self, reader: _Reader) -> Optional[CodeFacts]:
+        order = _ENGINES if self.engine == "auto" else (self.engine,)
+        last: Optional[EngineUnsupported] = None
+        for engine_name in order:
+            try:
+                facts = _engine(engine_name)(
+                    reader.code,
+                    tracked=frozenset(reader.tracked),
+                    qualname=reader.qualname,
+                    globals_=reader.globals_,
+                    factory=reader.factory,
+                )
+            except EngineUnsupported as exc:
+                last = exc
+                continue
+            self.result.engines[reader.qualname] = engine_name
+            return facts
+        assert last is not None
+        self.result.reasons.append(last.reason)
+        return None
+
+    # -- following the instance into other code -----------------------------------
+
+    def _follow(self, escape: Escape, reader: _Reader, depth: int) -> None:
+        what = f"the instance is passed to {escape.callee.describe()}"
+        if escape.position is None:
+            self._reason(escape.site, f"{what} in a way that cannot be followed (*args/**kwargs)")
+            return
+        if depth >= _MAX_FOLLOW_DEPTH:
+            self._reason(escape.site, f"{what}, nested too deeply to follow")
+            return
+        target = self._resolve(escape.callee, reader)
+        if isinstance(target, str):
+            self._reason(escape.site, f"{what}, which {target}")
+            return
+        if target is None:
+            return  # code that cannot touch the instance's attributes (a builtin)
+        func, bound = target
+        position = escape.position
+        if isinstance(position, int):
+            position += 1 if bound else 0
+        param = _parameter_at(func.__code__, position)
+        if param is None:
+            self._reason(escape.site, f"{what}, which receives it through *args/**kwargs")
+            return
+        self._read(_reader(func, tracked=(param,)), depth + 1)
+
+    def _resolve(
+        self, callee: CalleeRef, reader: _Reader
+    ) -> _Target:
+        """The Python function a call reaches, and whether it is called bound.
+
+        Returns None for a callee that cannot set attributes (builtins), or a string
+        saying why it cannot be read.
+        """
+        if callee.root == "code":
+            code = callee.code
+            if not isinstance(code, types.CodeType):
+                return "is a local function that cannot be read"
+            func = types.FunctionType(code, dict(reader.globals_))
+            local_name = reader.qualname + ".<locals>." + code.co_name
+            func.__qualname__ = getattr(code, "co_qualname", local_name)
+            return (func, False)
+        if callee.root == "self":
+            return self._resolve_class_attribute(callee.names, bound=True)
+        if callee.root == "global":
+            head = callee.names[0] if callee.names else ""
+            if head == self.name:
+                # The class being built: its module global is not bound yet (decorator
+                # form) or names an earlier definition; its own namespace is the truth.
+                if len(callee.names) == 1:
+                    return "creates another instance of the class with it"
+                return self._resolve_class_attribute(callee.names[1:], bound=False)
+            if head in reader.globals_:
+                start: object = reader.globals_[head]
+            elif hasattr(builtins, head):
+                start = getattr(builtins, head)
+            else:
+                return "is not defined when the class is created"
+            return _resolve_chain(start, callee.names[1:])
+        if callee.root == "deref":
+            head = callee.names[0] if callee.names else ""
+            cell_value = _closure_value(reader, head)
+            if cell_value is _MISSING:
+                return "is a closure variable without a value when the class is created"
+            return _resolve_chain(cell_value, callee.names[1:])
+        return "cannot be read when the class is created"
+
+    def _resolve_class_attribute(
+        self, names: Tuple[str, ...], *, bound: bool
+    ) -> _Target:
+        if len(names) != 1:
+            return "cannot be read when the class is created"
+        attr = names[0]
+        if attr in self.namespace:
+            value = self.namespace[attr]
+        else:
+            value = _lookup_in_mro(self.mro, attr)
+            if value is _MISSING:
+                return f"is not defined in {self.qualname} or its bases"
+        return _callable_target(value, bound=bound)
+
+    # -- class-level facts --------------------------------------------------------
+
+    def _add_annotations(self) -> None:
+        annotations = self.namespace.get("__annotations__")
+        if not isinstance(annotations, dict):
+            return
+        lineno = self.namespace.get("__firstlineno__", 0)
+        filename = _module_file(self.result.module)
+        line = lineno if isinstance(lineno, int) else 0
+        site = Site(f"{self.qualname} (class annotations)", filename, line)
+        for attr, annotation in annotations.items():
+            if attr in self.namespace or _is_class_variable(annotation):
+                continue
+            self.writes.setdefault(attr, []).append(site)
+
+    def _drop_descriptor_names(self) -> None:
+        class_sites = self.writes.get("__class__")
+        if class_sites:
+            self._reason(
+                class_sites[0],
+                "assigns self.__class__; a slotted instance can only change to a class "
+                "with the same slots",
+            )
+        for attr in list(self.writes):
+            owner = self._data_descriptor_owner(attr)
+            if owner is not None:
+                del self.writes[attr]
+                self.result.descriptors[attr] = owner
+
+    def _data_descriptor_owner(self, attr: str) -> Optional[str]:
+        """Who owns ``attr`` as a data descriptor (a property...), if anyone does."""
+        candidates: List[Tuple[str, object]] = []
+        if attr in self.namespace:
+            candidates.append((self.qualname, self.namespace[attr]))
+        for klass in self.mro:
+            if attr in klass.__dict__:
+                candidates.append((klass.__qualname__, klass.__dict__[attr]))
+                break
+        for owner, value in candidates[:1]:
+            if isinstance(value, types.MemberDescriptorType):
+                return None  # a slot: the layout decides
+            kind = type(value)
+            if hasattr(kind, "__set__") or hasattr(kind, "__delete__"):
+                return f"{kind.__name__} of {owner}"
+        return None
+
+    def _check_reads(self) -> None:
+        """A name read on the instance that nothing in the class sets is set from outside."""
+        if self._has_getattr_hook():
+            return
+        for attr, sites in sorted(self.reads.items()):
+            if attr in self.writes or attr in self.result.descriptors:
+                continue
+            if attr.startswith("__") and attr.endswith("__"):
+                continue
+            if attr in self.namespace or _lookup_in_mro(self.mro, attr) is not _MISSING:
+                continue
+            if attr in self.result.cached_properties:
+                continue
+            self._reason(
+                sites[0],
+                f"reads self.{attr}, which the class's code never sets "
+                f"(set from outside the class? add it with extra=({attr!r},))",
+            )
+
+    def _has_getattr_hook(self) -> bool:
+        if "__getattr__" in self.namespace:
+            return True
+        return any("__getattr__" in klass.__dict__ for klass in self.mro)
+
+    def _reason(self, site: Site, what: str) -> None:
+        self.result.reasons.append(Reason(site, what))
+
+
+# -- helpers --------------------------------------------------------------------------
+
+_MISSING: Any = object()
+
+_CLASSVAR_TEXT = re.compile(r"""^[\s"']*(?:[\w.]+\.)?(?:ClassVar|InitVar)\b""")
+
+
+def _engine(name: str) -> Callable[..., CodeFacts]:
+    if name == "bytecode":
+        from . import _bytecode
+
+        return _bytecode.scan
+    from . import _source
+
+    return _source.scan
+
+
+def _reader(
+    func: types.FunctionType,
+    *,
+    tracked: Tuple[str, ...] = (),
+    factory: Optional[str] = None,
+) -> _Reader:
+    return _Reader(
+        code=func.__code__,
+        qualname=getattr(func, "__qualname__", func.__name__),
+        globals_=func.__globals__,
+        closure=func.__closure__,
+        tracked=tracked,
+        factory=factory,
+    )
+
+
+def _function_readers(
+    func: types.FunctionType, *, factory_first: bool = False
+) -> Iterator[_Reader]:
+    """Readers for a function found in a class body, and for what it wraps.
+
+    A decorator's wrapper is read as the method it stands for; the function it wraps is
+    reached through ``__wrapped__`` (``functools.wraps``) or, for a wrapper taking only
+    ``*args``, through the functions in its closure.
+    """
+    seen: Set[int] = set()
+    stack: List[object] = [func]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen or not isinstance(current, types.FunctionType):
+            continue
+        seen.add(id(current))
+        code = current.__code__
+        first = _parameter_at(code, 0)
+        if first is not None:
+            if factory_first:
+                yield _reader(current, factory=first)
+            else:
+                yield _reader(current, tracked=(first,))
+        wrapped = getattr(current, "__wrapped__", None)
+        if wrapped is not None:
+            stack.append(wrapped)
+        elif first is None and current.__closure__:
+            for cell in current.__closure__:
+                try:
+                    stack.append(cell.cell_contents)
+                except ValueError:
+                    continue
+
+
+def _unwrap_once(value: object) -> Optional[object]:
+    """The function inside a wrapper object (``functools.lru_cache`` and the like)."""
+    try:
+        wrapped = getattr(value, "__wrapped__", None)
+    except Exception:
+        return None
+    if isinstance(wrapped, (types.FunctionType, classmethod, staticmethod, property)):
+        return wrapped
+    return None
+
+
+def _parameter_at(code: types.CodeType, position: Union[int, str]) -> Optional[str]:
+    """The local name of the parameter that receives argument ``position``."""
+    if isinstance(position, int):
+        positional = code.co_argcount
+        if position < positional:
+            return code.co_varnames[position]
+        return None
+    names = code.co_varnames[code.co_posonlyargcount : code.co_argcount + code.co_kwonlyargcount]
+    return position if position in names else None
+
+
+def _static_mro(bases: Tuple[type, ...]) -> Tuple[type, ...]:
+    """The classes a new class with ``bases`` inherits from, in MRO order (without itself)."""
+    probe_order: List[type] = []
+    for base in bases:
+        for klass in getattr(base, "__mro__", (base,)):
+            if klass not in probe_order:
+                probe_order.append(klass)
+    return tuple(probe_order)
+
+
+def _lookup_in_mro(mro: Tuple[type, ...], attr: str) -> Any:
+    for klass in mro:
+        if attr in klass.__dict__:
+            return klass.__dict__[attr]
+    return _MISSING
+
+
+def _lookup_static(kind: type, attr: str) -> Any:
+    return _lookup_in_mro(kind.__mro__, attr)
+
+
+_BUILTIN_CALLABLES = (
+    types.BuiltinFunctionType,
+    types.BuiltinMethodType,
+    types.WrapperDescriptorType,
+    types.MethodWrapperType,
+    types.MethodDescriptorType,
+    types.ClassMethodDescriptorType,
+)
+
+
+def _callable_target(value: object, *, bound: bool) -> _Target:
+    """What calling ``value`` (found as a class attribute or a global) runs."""
+    if isinstance(value, staticmethod):
+        value, bound = value.__func__, False
+    elif isinstance(value, classmethod):
+        value, bound = value.__func__, True
+    elif isinstance(value, types.MethodType):
+        value, bound = value.__func__, True
+    if isinstance(value, types.FunctionType):
+        return (value, bound)
+    if isinstance(value, functools.partial):
+        return "is a functools.partial that cannot be followed"
+    if isinstance(value, _BUILTIN_CALLABLES):
+        return None
+    if isinstance(value, type):
+        return _class_call_target(value)
+    wrapped = _unwrap_once(value)
+    if wrapped is not None:
+        return _callable_target(wrapped, bound=bound)
+    return f"is a {type(value).__name__} object that cannot be read"
+
+
+def _class_call_target(kind: type) -> _Target:
+    """Calling a class with the instance as an argument runs its ``__init__``."""
+    init = _lookup_static(kind, "__init__")
+    new = _lookup_static(kind, "__new__")
+    if isinstance(new, staticmethod) and isinstance(new.__func__, types.FunctionType):
+        return f"is the class {kind.__qualname__}, whose __new__ cannot be followed"
+    if isinstance(init, types.FunctionType):
+        return (init, True)
+    if init is _MISSING or isinstance(init, _BUILTIN_CALLABLES):
+        return None
+    return f"is the class {kind.__qualname__}, whose __init__ cannot be read"
+
+
+def _resolve_chain(start: object, names: Tuple[str, ...]) -> _Target:
+    value = start
+    bound = False
+    for attr in names:
+        if isinstance(value, types.ModuleType):
+            if attr not in value.__dict__:
+                return f"is not defined in module {value.__name__}"
+            value, bound = value.__dict__[attr], False
+        elif isinstance(value, type):
+            found = _lookup_static(value, attr)
+            if found is _MISSING:
+                return f"is not defined on {value.__qualname__}"
+            value, bound = found, False
+        else:
+            found = _lookup_static(type(value), attr)
+            if found is _MISSING:
+                return "cannot be read when the class is created"
+            value, bound = found, True
+    return _callable_target(value, bound=bound)
+
+
+def _closure_value(reader: _Reader, name: str) -> Any:
+    code = reader.code
+    if reader.closure is None or name not in code.co_freevars:
+        return _MISSING
+    cell = reader.closure[code.co_freevars.index(name)]
+    try:
+        return cell.cell_contents
+    except ValueError:
+        return _MISSING
+
+
+def _is_class_variable(annotation: object) -> bool:
+    if isinstance(annotation, str):
+        return bool(_CLASSVAR_TEXT.match(annotation))
+    import dataclasses
+    import typing
+
+    if annotation is typing.ClassVar or typing.get_origin(annotation) is typing.ClassVar:
+        return True
+    return annotation is dataclasses.InitVar or isinstance(annotation, dataclasses.InitVar)
+
+
+def _module_file(module: str) -> str:
+    mod = sys.modules.get(module)
+    return getattr(mod, "__file__", None) or f"<{module}>"

@@ -1,0 +1,515 @@
+"""Planning a class's layout: which names go into ``__slots__`` and why.
+
+This module is pure: it looks at the bases, the class body's namespace, what the
+inference proved and the options, and returns a :class:`Plan`.  The builders (the
+decorator in ``_build`` and the metaclass in ``_meta``) carry a plan out; ``explain()``
+and the command line report it.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import types
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Tuple
+
+from ._errors import AutoSlotsError
+from ._options import Options
+from ._runtime import _MISSING
+
+if TYPE_CHECKING:
+    from ._infer import Inference
+
+# Where a class's Record lives: its own ``__dict__`` under this name.
+RECORD_ATTR = "__autoslots__"
+
+# Storage slots for names whose class-level value must stay visible (defaults, methods
+# that instances override, cached properties) are called ``STORAGE_PREFIX + name``.
+STORAGE_PREFIX = "_autoslots_"
+
+_SPECIAL_SLOTS = ("__dict__", "__weakref__")
+
+
+@dataclass
+class Plan:
+    """What a builder puts into the class: see the driver interface notes."""
+
+    slots: Tuple[str, ...]
+    storage: Dict[str, str] = field(default_factory=dict)
+    inherited: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    keeps_dict: bool = False
+    dict_because: List[str] = field(default_factory=list)
+    weakref: bool = False
+    # Names whose class-level value is kept behind a descriptor (name -> the value the
+    # plain class would show); names whose cached_property caches in a slot.
+    defaults: Dict[str, Any] = field(default_factory=dict)
+    cached: Dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Record:
+    """What autoslots did to a class: stored on the class, read by ``explain()``."""
+
+    options: Options
+    inference: Inference
+    plan: Plan
+
+
+def get_record(cls: type) -> Optional[Record]:
+    """The Record of an autoslotted class (its own, never a base's), or None."""
+    try:
+        own = type.__getattribute__(cls, "__dict__")
+    except (AttributeError, TypeError):
+        return None
+    record = own.get(RECORD_ATTR)
+    return record if isinstance(record, Record) else None
+
+
+def storage_name(name: str) -> str:
+    """The hidden slot that holds the instance value of ``name``."""
+    return STORAGE_PREFIX + name
+
+
+def mangle(name: str, class_name: str) -> str:
+    """``name`` as Python stores it when written in the body of class ``class_name``."""
+    if not name.startswith("__") or name.endswith("__") or "." in name:
+        return name
+    stripped = class_name.lstrip("_")
+    if not stripped:
+        return name
+    return f"_{stripped}{name}"
+
+
+def declared_slots(namespace: Mapping[str, object], class_name: str) -> Tuple[str, ...]:
+    """The names of an explicit ``__slots__`` in the class body, mangled."""
+    if "__slots__" not in namespace:
+        return ()
+    raw = namespace["__slots__"]
+    items: Iterable[object]
+    if isinstance(raw, str):
+        items = (raw,)
+    elif isinstance(raw, Mapping):
+        items = list(raw)
+    else:
+        try:
+            items = list(raw)  # type: ignore[call-overload]
+        except TypeError:
+            raise AutoSlotsError(
+                f"{class_name}: __slots__ must be a string or an iterable of strings, "
+                f"not {raw!r}"
+            ) from None
+    names: List[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise AutoSlotsError(f"{class_name}: __slots__ items must be strings, not {item!r}")
+        mangled = mangle(item, class_name)
+        if mangled not in names:
+            names.append(mangled)
+    return tuple(names)
+
+
+# -- looking at the bases ---------------------------------------------------------------
+
+
+def static_mro(bases: Tuple[type, ...]) -> Tuple[type, ...]:
+    """The classes a new class with ``bases`` inherits from, in MRO order (C3).
+
+    Falls back to a depth-first order where C3 has no solution (``type()`` will refuse
+    such bases anyway).
+    """
+    sequences = [list(getattr(base, "__mro__", (base,))) for base in bases] + [list(bases)]
+    result: List[type] = []
+    while True:
+        sequences = [seq for seq in sequences if seq]
+        if not sequences:
+            return tuple(result)
+        for seq in sequences:
+            head = seq[0]
+            if not any(head in other[1:] for other in sequences):
+                break
+        else:
+            fallback: List[type] = []
+            for base in bases:
+                for klass in getattr(base, "__mro__", (base,)):
+                    if klass not in fallback:
+                        fallback.append(klass)
+            return tuple(fallback)
+        result.append(head)
+        for seq in sequences:
+            if seq[0] is head:
+                del seq[0]
+
+
+def lookup(mro: Iterable[type], name: str) -> Tuple[Optional[type], Any]:
+    """The class in ``mro`` whose ``__dict__`` holds ``name`` first, and the value."""
+    for klass in mro:
+        own = klass.__dict__
+        if name in own:
+            return klass, own[name]
+    return None, _MISSING
+
+
+def is_data_descriptor(value: object) -> bool:
+    kind = type(value)
+    return hasattr(kind, "__set__") or hasattr(kind, "__delete__")
+
+
+def _is_member(value: object, klass: type) -> bool:
+    return isinstance(value, types.MemberDescriptorType) and value.__objclass__ is klass
+
+
+def provided_slot(mro: Iterable[type], name: str) -> Tuple[Optional[type], Optional[str]]:
+    """The base that already provides instance storage for ``name``, and that storage.
+
+    A base provides ``name`` when its member descriptor for ``name`` is what attribute
+    lookup finds first, or when an autoslots descriptor (a default kept behind a slot, a
+    cached property in a slot) of a base stands there.
+    """
+    from ._runtime import slot_storage_of
+
+    owner, value = lookup(mro, name)
+    if owner is None:
+        return None, None
+    if _is_member(value, owner):
+        return owner, name
+    storage = slot_storage_of(value)
+    if storage is not None:
+        return owner, storage
+    return None, None
+
+
+def _dict_base(bases: Tuple[type, ...]) -> Optional[type]:
+    """The base class that gives instances a ``__dict__`` (the one that introduced it)."""
+    for base in bases:
+        if base.__dictoffset__ == 0:
+            continue
+        origin = base
+        for klass in base.__mro__:
+            if klass.__dictoffset__ != 0:
+                origin = klass
+        return origin
+    return None
+
+
+def _weakref_base(bases: Tuple[type, ...]) -> bool:
+    return any(base.__weakrefoffset__ != 0 for base in bases)
+
+
+def _variable_size_base(bases: Tuple[type, ...]) -> Optional[type]:
+    for base in bases:
+        if base.__itemsize__:
+            for klass in reversed(base.__mro__):
+                if klass.__itemsize__:
+                    return klass
+    return None
+
+
+# -- layout conflicts (what type() calls "multiple bases have instance lay-out conflict")
+
+
+_PTR = 8 if sys.maxsize > 2**32 else 4
+_HEAPTYPE = 1 << 9
+
+
+def _shape_differs(kind: type, base: type) -> bool:
+    if sys.version_info >= (3, 12):
+        return kind.__basicsize__ != base.__basicsize__ or kind.__itemsize__ != base.__itemsize__
+    size, base_size = kind.__basicsize__, base.__basicsize__
+    if kind.__itemsize__ or base.__itemsize__:
+        return size != base_size or kind.__itemsize__ != base.__itemsize__
+    heap = kind.__flags__ & _HEAPTYPE
+    if (
+        heap
+        and kind.__weakrefoffset__
+        and not base.__weakrefoffset__
+        and kind.__weakrefoffset__ + _PTR == size
+    ):
+        size -= _PTR
+    dict_offset = kind.__dictoffset__
+    if heap and dict_offset and not base.__dictoffset__ and dict_offset + _PTR == size:
+        size -= _PTR
+    return size != base_size
+
+
+def _solid_base(kind: type) -> type:
+    parent = kind.__base__
+    base = _solid_base(parent) if parent is not None else object
+    return kind if _shape_differs(kind, base) else base
+
+
+def _own_slot_names(kind: type) -> List[str]:
+    names: List[str] = []
+    for klass in kind.__mro__:
+        for key, value in klass.__dict__.items():
+            if _is_member(value, klass) and key not in names:
+                names.append(key)
+    return names
+
+
+def check_layout(name: str, bases: Tuple[type, ...]) -> None:
+    """Raise AutoSlotsError where ``bases`` cannot be combined (instance layout conflict)."""
+    winner: Optional[type] = None
+    winner_base: Optional[type] = None
+    for base in bases:
+        if not isinstance(base, type):
+            continue
+        candidate = _solid_base(base)
+        if winner is None or issubclass(candidate, winner):
+            winner, winner_base = candidate, base
+        elif issubclass(winner, candidate):
+            continue
+        else:
+            raise layout_error(name, winner_base or base, base)
+
+
+def layout_error(name: str, first: type, second: type) -> AutoSlotsError:
+    def describe(base: type) -> str:
+        slots = ", ".join(_own_slot_names(base)) or "a C-level layout"
+        return f"{base.__qualname__} (slots: {slots})"
+
+    return AutoSlotsError(
+        f"{name}: bases {describe(first)} and {describe(second)} have conflicting instance "
+        f"layouts: two bases that both carry slots cannot be combined. Declare the "
+        f"behaviour-only one with mixin=True (@autoslots(mixin=True) or "
+        f"class M(AutoSlots, mixin=True)) so that {name} slots its attributes itself."
+    )
+
+
+# -- the plan -----------------------------------------------------------------------------
+
+
+def plan_layout(
+    name: str,
+    bases: Tuple[type, ...],
+    namespace: Mapping[str, object],
+    inference: Inference,
+    options: Options,
+) -> Plan:
+    """What goes into ``__slots__`` for a class with these bases, body and inference."""
+    check_layout(name, bases)
+    mro = static_mro(bases)
+    explicit = declared_slots(namespace, name)
+    plan = Plan(slots=())
+    dict_base = _dict_base(bases)
+    variable = _variable_size_base(bases)
+
+    if dict_base is not None:
+        plan.keeps_dict = True
+        plan.dict_because.append(f"base {dict_base.__qualname__} has a __dict__")
+    if options.dict:
+        plan.keeps_dict = True
+        plan.dict_because.append("dict=True")
+    if "__dict__" in explicit:
+        plan.keeps_dict = True
+        plan.dict_because.append("its __slots__ declares __dict__")
+    unproven = needs_proof(name, bases, namespace, options) and bool(inference.reasons)
+    if unproven:
+        plan.keeps_dict = True
+        plan.dict_because.append("its attribute set cannot be proven (reasons below)")
+
+    wanted: List[str] = []
+
+    def want(attr: str) -> None:
+        if attr not in wanted and attr not in _SPECIAL_SLOTS:
+            wanted.append(attr)
+
+    for attr in explicit:
+        want(attr)
+    if not options.mixin:
+        # A class whose attribute set cannot be proven keeps the plain class's
+        # behaviour (vars(), __dict__ writes) unless the user asked for dict=True.
+        if not unproven or options.dict:
+            for attr in inference.slots:
+                want(attr)
+            for attr in _mixin_names(mro):
+                want(attr)
+            for attr in dataclass_fields(namespace):
+                want(attr)
+        for attr in options.extra:
+            want(attr)
+
+    own: List[str] = []
+    for attr in wanted:
+        _place(attr, name, mro, namespace, plan, own)
+
+    # cached_property needs a place to cache: a slot, unless instances keep a __dict__.
+    if not plan.keeps_dict and not options.mixin:
+        for attr, prop in _plain_cached_properties(namespace, mro):
+            if attr in plan.defaults:
+                del plan.defaults[attr]
+            if attr in own:
+                own.remove(attr)
+            plan.cached[attr] = prop
+            base, storage = provided_slot(mro, storage_name(attr))
+            store = storage_name(attr)
+            plan.storage[attr] = store
+            if base is not None:
+                plan.inherited.setdefault(base.__qualname__, ())
+                plan.inherited[base.__qualname__] += (attr,)
+            elif store not in own:
+                own.append(store)
+
+    # A class-level value in the body over a slot that a base provides would hide that
+    # slot (hand-written slots make it read-only); keep it as a default instead.
+    for attr, value in namespace.items():
+        if attr in plan.defaults or attr in plan.cached or attr.startswith("__"):
+            continue
+        if is_data_descriptor(value) or isinstance(value, functools.cached_property):
+            continue
+        base, storage = provided_slot(mro, attr)
+        if base is not None and storage is not None:
+            plan.defaults[attr] = value
+            plan.storage[attr] = storage
+
+    if variable is not None and own:
+        if plan.keeps_dict:
+            # Instances of a variable-size builtin keep their attributes in __dict__.
+            own = []
+            plan.storage.clear()
+            plan.defaults.clear()
+        else:
+            raise AutoSlotsError(
+                f"{name}: a subclass of {variable.__qualname__} cannot have non-empty "
+                f"__slots__ (Python refuses them for variable-size types), but {name} "
+                f"sets {', '.join(own)}; use dict=True to keep a __dict__ for them"
+            )
+
+    slots = list(own)
+    if plan.keeps_dict and dict_base is None:
+        slots.append("__dict__")
+    base_weakref = _weakref_base(bases)
+    plan.weakref = base_weakref
+    if options.weakref and not base_weakref and variable is None and not options.mixin:
+        slots.append("__weakref__")
+        plan.weakref = True
+    if options.mixin and "__weakref__" in explicit and not base_weakref:
+        slots.append("__weakref__")
+        plan.weakref = True
+    plan.slots = tuple(slots)
+    return plan
+
+
+def needs_proof(
+    name: str, bases: Tuple[type, ...], namespace: Mapping[str, object], options: Options
+) -> bool:
+    """Whether unproven attribute sets make this class keep a ``__dict__``.
+
+    Not for a mixin (its subclasses slot its attributes), and not for a class whose
+    body declares ``__slots__`` without ``__dict__`` over bases without one: its author
+    already fixed the layout, and the class works without a ``__dict__``.
+    """
+    if options.mixin:
+        return False
+    if "__slots__" in namespace and _dict_base(bases) is None:
+        return "__dict__" in declared_slots(namespace, name)
+    return True
+
+
+def _place(
+    attr: str,
+    name: str,
+    mro: Tuple[type, ...],
+    namespace: Mapping[str, object],
+    plan: Plan,
+    own: List[str],
+) -> None:
+    """Decide where one attribute lives: a base's slot, a new slot, or a kept default."""
+    base, storage = provided_slot(mro, attr)
+    if attr in namespace:
+        value = namespace[attr]
+        if _is_stale_member(value):
+            value = _MISSING
+    else:
+        value = _MISSING
+    if value is _MISSING and base is not None:
+        plan.inherited.setdefault(base.__qualname__, ())
+        plan.inherited[base.__qualname__] += (attr,)
+        return
+    if value is _MISSING:
+        _owner, value = lookup(mro, attr)
+    if value is _MISSING:
+        if mangle(attr, name) != attr:
+            # ``setattr(self, "__x", v)`` stores "__x" unmangled, but type() would mangle
+            # it in __slots__: keep it in a storage slot behind a descriptor instead.
+            plan.defaults[attr] = _MISSING
+            plan.storage[attr] = storage_name(attr)
+            own.append(storage_name(attr))
+            return
+        own.append(attr)
+        return
+    if isinstance(value, functools.cached_property):
+        return  # cached properties get their own slot (or the __dict__) below
+    if is_data_descriptor(value) and base is None:
+        return  # a property (or another data descriptor) owns the name
+    # A class-level value that instances also assign: keep it behind a descriptor.
+    plan.defaults[attr] = value
+    if base is not None and storage is not None:
+        plan.storage[attr] = storage
+        plan.inherited.setdefault(base.__qualname__, ())
+        plan.inherited[base.__qualname__] += (attr,)
+        return
+    store = storage_name(attr)
+    base, storage = provided_slot(mro, store)
+    plan.storage[attr] = store
+    if base is None and store not in own:
+        own.append(store)
+
+
+def _is_stale_member(value: object) -> bool:
+    """A member descriptor left in a namespace copied from an existing class."""
+    return isinstance(value, types.MemberDescriptorType)
+
+
+def dataclass_fields(namespace: Mapping[str, object]) -> List[str]:
+    """The instance fields of a class already processed by ``@dataclasses.dataclass``.
+
+    Its generated ``__init__`` sets every one of them (through ``object.__setattr__``
+    for a frozen class), so they are instance attributes whatever the engines saw.
+    """
+    import dataclasses
+
+    fields = namespace.get("__dataclass_fields__")
+    if not isinstance(fields, dict):
+        return []
+    kind = getattr(dataclasses, "_FIELD", None)
+    return [
+        attr
+        for attr, spec in fields.items()
+        if isinstance(spec, dataclasses.Field) and getattr(spec, "_field_type", kind) is kind
+    ]
+
+
+def _mixin_names(mro: Tuple[type, ...]) -> List[str]:
+    """Attributes that autoslotted mixins among the bases left to their subclasses."""
+    names: List[str] = []
+    for klass in mro:
+        record = get_record(klass)
+        if record is None or not record.options.mixin:
+            continue
+        for attr in list(record.inference.slots) + list(record.options.extra):
+            if attr not in names:
+                names.append(attr)
+    return names
+
+
+def _plain_cached_properties(
+    namespace: Mapping[str, object], mro: Tuple[type, ...]
+) -> List[Tuple[str, Any]]:
+    """functools.cached_property objects that instances of the class would reach."""
+    found: List[Tuple[str, Any]] = []
+    seen = set()
+    for attr, value in namespace.items():
+        seen.add(attr)
+        if type(value) is functools.cached_property:
+            found.append((attr, value))
+    for klass in mro:
+        for attr, value in klass.__dict__.items():
+            if attr in seen:
+                continue
+            seen.add(attr)
+            if type(value) is functools.cached_property:
+                found.append((attr, value))
+    return found
+
+

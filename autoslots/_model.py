@@ -1,0 +1,123 @@
+"""Data shared by the inference engines, the inference driver and the builders.
+
+The engines (``_bytecode`` and ``_source``) read one function and describe what it does
+with the instance: which attributes it writes and reads, where the instance escapes to
+other code, and what cannot be proven.  They know nothing about classes; the driver
+(``_infer``) decides which functions to read, follows escapes and merges the facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple, Union
+
+
+@dataclass(frozen=True)
+class Site:
+    """A place in user code: the function's qualified name, its file and a line."""
+
+    function: str
+    filename: str
+    lineno: int
+
+    def __str__(self) -> str:
+        return f"{self.function} ({self.filename}:{self.lineno})"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why the attribute set of a class cannot be proven: where, and what was seen."""
+
+    site: Site
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.site}: {self.what}"
+
+
+@dataclass(frozen=True)
+class CalleeRef:
+    """A description of the callee of a call that receives the instance as an argument.
+
+    ``root`` says where the chain starts:
+
+    - ``"global"``: ``names[0]`` is a global (or builtin) name of the function, the rest an
+      attribute chain (``helper(self)`` -> ``("helper",)``; ``Other.method(self)`` ->
+      ``("Other", "method")``);
+    - ``"deref"``: ``names[0]`` is a free or cell variable of the function, the rest an
+      attribute chain (a decorator's wrapper calling the function it closes over);
+    - ``"self"``: a method looked up on the instance itself (``self.meth(self)``):
+      ``names == ("meth",)``;
+    - ``"code"``: a function made in this function from the nested code object ``code``
+      (``def inner(obj): ...; inner(self)``);
+    - ``"unknown"``: anything else; ``text`` describes it for the reason.
+    """
+
+    root: str
+    names: Tuple[str, ...] = ()
+    code: Optional[object] = None
+    text: str = ""
+
+    def describe(self) -> str:
+        if self.text:
+            return self.text
+        if self.root == "self":
+            return "self." + ".".join(self.names)
+        if self.root == "code":
+            return getattr(self.code, "co_name", "<local function>")
+        return ".".join(self.names) or self.root
+
+
+# The instance's position in a call: an int for a positional argument, a str for a
+# keyword argument, None where it is passed through ``*args``/``**kwargs`` or otherwise
+# cannot be placed.
+ArgPosition = Union[int, str, None]
+
+
+@dataclass(frozen=True)
+class Escape:
+    """The instance is passed as an argument to ``callee`` at ``position``."""
+
+    callee: CalleeRef
+    position: ArgPosition
+    site: Site
+
+
+@dataclass
+class CodeFacts:
+    """What one function (with all code nested in it) does with the tracked instance.
+
+    Attribute names are as stored at run time: private names are already mangled
+    (``self.__x`` in class ``C`` is ``_C__x``).
+    """
+
+    writes: Dict[str, List[Site]] = field(default_factory=dict)
+    reads: Dict[str, List[Site]] = field(default_factory=dict)
+    escapes: List[Escape] = field(default_factory=list)
+    reasons: List[Reason] = field(default_factory=list)
+
+    def add_write(self, name: str, site: Site) -> None:
+        self.writes.setdefault(name, []).append(site)
+
+    def add_read(self, name: str, site: Site) -> None:
+        self.reads.setdefault(name, []).append(site)
+
+    def merge(self, other: CodeFacts) -> None:
+        for name, sites in other.writes.items():
+            self.writes.setdefault(name, []).extend(sites)
+        for name, sites in other.reads.items():
+            self.reads.setdefault(name, []).extend(sites)
+        self.escapes.extend(other.escapes)
+        self.reasons.extend(other.reasons)
+
+
+class EngineUnsupported(Exception):
+    """An engine cannot read a function (unknown opcode, no source, ...).
+
+    The driver then tries the other engine for that function; where neither can read
+    it, the class keeps its ``__dict__`` and ``reason`` is reported.
+    """
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(str(reason))
+        self.reason = reason

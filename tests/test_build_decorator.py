@@ -1,0 +1,556 @@
+"""Class building, observed by a user: both forms where it applies, the decorator's own
+rebuild behaviour where only the decorator is concerned."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import dataclasses
+import enum
+import functools
+import pickle
+import sys
+import warnings
+import weakref
+from typing import Any, List
+
+import pytest
+from conftest import PLAIN, Form, has_dict
+
+from autoslots import AutoSlotsError, AutoSlotsWarning, autoslots
+from autoslots._layout import get_record
+
+PROTOCOLS = range(pickle.HIGHEST_PROTOCOL + 1)
+
+
+def roundtrips(obj: Any) -> List[Any]:
+    return [pickle.loads(pickle.dumps(obj, p)) for p in PROTOCOLS] + [
+        copy.copy(obj),
+        copy.deepcopy(obj),
+    ]
+
+
+# -- layout -------------------------------------------------------------------------
+
+
+def test_same_size_as_hand_written_slots(form: Form) -> None:
+    for weak in (True, False):
+        S = form.options(weakref=weak)
+
+        @S
+        class Auto(*S.bases(), **S.kw):
+            def __init__(self) -> None:
+                self.a, self.b = 1, 2
+                self.c = 3
+
+        class Hand:
+            __slots__ = ("a", "b", "c", "__weakref__") if weak else ("a", "b", "c")
+
+            def __init__(self) -> None:
+                self.a, self.b, self.c = 1, 2, 3
+
+        assert sys.getsizeof(Auto()) == sys.getsizeof(Hand())
+        assert not has_dict(Auto())
+        assert type(Auto.__dict__["a"]).__name__ == "member_descriptor"
+        if weak:
+            obj = Auto()
+            assert weakref.ref(obj)() is obj and obj.__weakref__ is not None
+        else:
+            with pytest.raises(TypeError):
+                weakref.ref(Auto())
+
+
+def test_extra_names_and_unknown_rejected(form: Form) -> None:
+    S = form.options(extra=("late",))
+
+    @S
+    class C(*S.bases(), **S.kw):
+        def __init__(self) -> None:
+            self.a = 1
+
+    c = C()
+    c.late = 2
+    with pytest.raises(AttributeError):
+        c.other = 3
+    with pytest.raises(TypeError):
+        vars(c)
+
+
+# -- class-level values that instances assign ---------------------------------------
+
+
+def test_default_behaves_like_plain(form: Form) -> None:
+    for S in (form, PLAIN):
+
+        @S
+        class Counter(*S.bases()):
+            count = 0
+
+            def bump(self) -> None:
+                self.count += 1
+
+        a, b = Counter(), Counter()
+        a.bump()
+        a.bump()
+        assert (a.count, b.count, Counter.count) == (2, 0, 0)
+        del a.count
+        assert a.count == 0
+        with pytest.raises(AttributeError):
+            del a.count
+        assert has_dict(a) == (S is PLAIN)
+
+
+def test_method_overridden_by_instance(form: Form) -> None:
+    @form
+    class Job(*form.bases()):
+        def run(self) -> str:
+            return "method"
+
+        def replace(self) -> None:
+            self.run = lambda: "instance"
+
+    Job = form.publish(Job, "BuildJob")
+    a, b = Job(), Job()
+    a.replace()
+    assert (a.run(), b.run()) == ("instance", "method")
+    assert Job.run(b) == "method" and Job.__dict__  # class access gives the function
+    del a.run
+    assert a.run() == "method"
+    assert all(x.run() == "method" for x in roundtrips(b))
+
+
+def test_private_names_and_unmangled_setattr(form: Form) -> None:
+    @form
+    class Acct(*form.bases()):
+        def __init__(self) -> None:
+            self.__secret = 1
+            setattr(self, "__raw", 2)
+
+        def secret(self) -> int:
+            return self.__secret
+
+    a = Acct()
+    assert a.secret() == 1 and getattr(a, "__raw") == 2 and a._Acct__secret == 1
+    assert not has_dict(a)
+
+
+# -- cached_property ----------------------------------------------------------------
+
+
+def test_cached_property_in_a_slot(form: Form) -> None:
+    calls: List[int] = []
+
+    @form
+    class Circle(*form.bases()):
+        def __init__(self, r: float) -> None:
+            self.r = r
+
+        @functools.cached_property
+        def area(self) -> float:
+            """The area."""
+            calls.append(1)
+            return 3 * self.r**2
+
+        @functools.cached_property
+        def broken(self) -> int:
+            raise AttributeError("inner message")
+
+        def __getattr__(self, name: str) -> str:
+            return f"fallback {name}"
+
+    Circle = form.publish(Circle, "BuildCircle")
+    c = Circle(2)
+    assert (c.area, c.area, len(calls)) == (12, 12, 1)
+    c.area = 5
+    assert c.area == 5
+    del c.area
+    assert c.area == 12 and len(calls) == 2
+    assert c.unknown == "fallback unknown"
+    assert c.broken == "fallback broken"  # as on the plain class: __getattr__ is consulted
+    assert Circle.area.__doc__ == "The area."
+    assert not has_dict(c)
+    clone = pickle.loads(pickle.dumps(c))
+    assert clone.area == 12 and len(calls) == 2
+
+
+def test_cached_property_error_message_kept(form: Form) -> None:
+    @form
+    class C(*form.bases()):
+        @functools.cached_property
+        def value(self) -> int:
+            raise AttributeError("inner message")
+
+    with pytest.raises(AttributeError, match="inner message"):
+        C().value
+
+
+def test_cached_property_override_with_super(form: Form) -> None:
+    @form
+    class Base(*form.bases()):
+        @functools.cached_property
+        def value(self) -> int:
+            return 1
+
+    @form
+    class Child(Base):
+        @functools.cached_property
+        def value(self) -> int:
+            return super().value + 10
+
+    c = Child()
+    assert (c.value, c.value, Base().value) == (11, 11, 1)
+
+
+# -- pickle and copy ----------------------------------------------------------------
+
+
+def test_pickle_all_protocols_with_unset_slot(form: Form) -> None:
+    @form
+    class Lazy(*form.bases()):
+        def __init__(self) -> None:
+            self.a = [1]
+
+        def load(self) -> None:
+            self.b = 2
+
+    Lazy = form.publish(Lazy, "BuildLazy")
+    obj = Lazy()
+    for clone in roundtrips(obj):
+        assert clone.a == [1] and not hasattr(clone, "b")
+    assert copy.copy(obj).a is obj.a and copy.deepcopy(obj).a is not obj.a
+
+
+def test_pickle_bypasses_user_setattr_and_keeps_user_getstate(form: Form) -> None:
+    @form
+    class Frozen(*form.bases()):
+        def __init__(self, x: int) -> None:
+            object.__setattr__(self, "x", x)
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            raise TypeError("frozen")
+
+    @form
+    class Locked(*form.bases()):
+        def __init__(self) -> None:
+            self.data = 1
+            self.lock: Any = None
+
+        def __getstate__(self) -> Any:
+            return {"data": self.data}
+
+        def __setstate__(self, state: Any) -> None:
+            self.data = state["data"]
+            self.lock = "fresh"
+
+    Frozen = form.publish(Frozen, "BuildFrozen")
+    Locked = form.publish(Locked, "BuildLocked")
+    assert all(c.x == 3 for c in roundtrips(Frozen(3)))
+    assert Locked.__getstate__ is Locked.__dict__["__getstate__"]
+    assert all(c.lock == "fresh" for c in roundtrips(Locked()))
+
+
+def test_unslotted_subclass_and_dict_base_pickle(form: Form) -> None:
+    @form
+    class Slotted(*form.bases()):
+        def __init__(self) -> None:
+            self.a = 1
+
+    class Sub(Slotted):
+        def __init__(self) -> None:
+            super().__init__()
+            self.extra = 2
+
+    class Plain:
+        pass
+
+    @form
+    class OverDict(*form.bases(Plain)):
+        def __init__(self) -> None:
+            self.a = 1
+
+    Sub = form.publish(Sub, "BuildSub")
+    OverDict = form.publish(OverDict, "BuildOverDict")
+    s = Sub()
+    assert has_dict(s) == form.is_decorator
+    o = OverDict()
+    o.extra = 3
+    assert "a" not in o.__dict__
+    for clone in roundtrips(s):
+        assert (clone.a, clone.extra) == (1, 2)
+    for clone in roundtrips(o):
+        assert (clone.a, clone.extra) == (1, 3)
+
+
+def test_exception_keeps_slot_state(form: Form) -> None:
+    @form
+    class AppError(*form.bases(Exception)):
+        def __init__(self, code: int) -> None:
+            super().__init__(code)
+            self.code = code
+
+    AppError = form.publish(AppError, "BuildAppError")
+    for clone in roundtrips(AppError(7)):
+        assert clone.code == 7 and clone.args == (7,)
+
+
+# -- zero-argument super() and __class__ after the build ----------------------------
+
+
+def test_super_everywhere(form: Form) -> None:
+    def plain_wrapper(func: Any) -> Any:
+        def wrapper(*args: Any) -> Any:
+            return func(*args)
+
+        return wrapper
+
+    @form
+    class Base(*form.bases()):
+        def who(self) -> str:
+            return "base"
+
+        @classmethod
+        def cwho(cls) -> str:
+            return "cbase"
+
+    @form
+    class Child(Base):
+        def __init__(self) -> None:
+            self._v = 0
+
+        @property
+        def v(self) -> int:
+            return self._v
+
+        @v.setter
+        def v(self, value: int) -> None:
+            assert __class__ is Child  # noqa: F821
+            self._v = value
+
+        @functools.wraps(Base.who)
+        def wrapped(self) -> str:
+            return super().who()
+
+        @plain_wrapper
+        def unwrapped(self) -> str:
+            return super().who()
+
+        @contextlib.contextmanager
+        def ctx(self) -> Any:
+            yield super().who()
+
+        @classmethod
+        def cwho(cls) -> str:
+            return super().cwho() + "!"
+
+        @staticmethod
+        def stat() -> bool:
+            return __class__ is Child  # noqa: F821
+
+        @functools.singledispatchmethod
+        def disp(self, arg: Any) -> str:
+            return super().who()
+
+        @disp.register
+        def _(self, arg: int) -> str:
+            return super().who() + "-int"
+
+        def lam(self) -> List[str]:
+            return [(lambda: super(__class__, self).who())() for _ in range(1)]  # noqa: F821
+
+    c = Child()
+    c.v = 3
+    assert c.v == 3 and c.wrapped() == "base" and c.unwrapped() == "base"
+    with c.ctx() as value:
+        assert value == "base"
+    assert Child.cwho() == "cbase!" and Child.stat()
+    assert (c.disp("x"), c.disp(1)) == ("base", "base-int")
+    assert c.lam() == ["base"]
+
+
+def test_frozen_dataclass(form: Form) -> None:
+    if form.is_base:
+        pytest.skip("dataclass below the decorator: decorator form only")
+
+    @autoslots
+    @dataclasses.dataclass(frozen=True)
+    class Config:
+        name: str
+        retries: int = 3
+        tags: List[str] = dataclasses.field(default_factory=list)
+
+    Config = form.publish(Config, "BuildConfig")
+    c = Config("a")
+    assert (c.retries, c.tags, Config.retries) == (3, [], 3)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.retries = 5
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.unknown = 5
+    assert all(clone == c for clone in roundtrips(c))
+    assert not has_dict(c)
+
+
+# -- the decorator itself -----------------------------------------------------------
+
+
+def test_metadata_kept() -> None:
+    class Node:
+        """Doc."""
+
+        value: int
+
+        def __init__(self) -> None:
+            self.value = 1
+
+    original = Node
+    Node = autoslots(Node)  # type: ignore[misc]
+    assert Node is not original
+    for attr in ("__qualname__", "__module__", "__doc__", "__annotations__"):
+        assert getattr(Node, attr) == getattr(original, attr)
+    if sys.version_info >= (3, 13):
+        assert Node.__firstlineno__ == original.__firstlineno__  # type: ignore[attr-defined]
+        assert Node.__static_attributes__ == original.__static_attributes__  # type: ignore[attr-defined]
+    record = get_record(Node)
+    assert record is not None and "value" in record.plan.slots
+    assert autoslots(Node) is Node and autoslots(weakref=False)(Node) is Node
+
+
+def test_refusals_build_nothing() -> None:
+    class Color(enum.Enum):
+        RED = 1
+
+    with pytest.raises(AutoSlotsError, match="Color"):
+        autoslots(Color)
+    with pytest.raises(AutoSlotsError):
+        autoslots(42)  # type: ignore[call-overload]
+    with pytest.raises(AutoSlotsError):
+        autoslots(wrong=1)  # type: ignore[call-overload]
+
+    class Big(int):
+        def set(self) -> None:
+            self.tag = 1
+
+    with pytest.raises(AutoSlotsError, match="Big"):
+        autoslots(Big)
+
+    class Small(int):
+        def double(self) -> int:
+            return self * 2
+
+    small = autoslots(Small)
+    assert small.__slots__ == () and not has_dict(small(2)) and small(2).double() == 4
+
+
+def test_hand_slotted_class_merged() -> None:
+    @autoslots
+    class C:
+        __slots__ = ("cache",)
+        size: int
+
+        def __init__(self) -> None:
+            self.cache = {}
+            self.size = 0
+
+        def grow(self) -> None:
+            self.extra = 1
+
+    c = C()
+    c.grow()
+    assert (c.cache, c.size, c.extra) == ({}, 0, 1)
+
+
+def test_warning_names_class_function_file_and_line(form: Form) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+
+        @form
+        class Dyn(*form.bases()):
+            def __init__(self, **kw: Any) -> None:
+                for key, value in kw.items():
+                    setattr(self, key, value)
+
+    messages = [str(w.message) for w in caught if issubclass(w.category, AutoSlotsWarning)]
+    assert len(messages) == 1
+    line = Dyn.__init__.__code__.co_firstlineno + 2
+    assert "Dyn" in messages[0] and "__init__" in messages[0] and f"{__file__}:{line}" in messages[0]
+    caller = __file__ if form.is_base else sys.modules["conftest"].__file__
+    assert [w.filename for w in caught] == [caller]
+    obj = Dyn(a=1, b=2)
+    assert (obj.a, obj.b) == (1, 2) and vars(obj) == {"a": 1, "b": 2}
+
+    S = form.options(strict=True)
+    with pytest.raises(AutoSlotsError, match="strict"):
+
+        @S
+        class Strict(*S.bases(), **S.kw):
+            def __init__(self, name: str) -> None:
+                setattr(self, name, 1)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        D = form.options(dict=True)
+
+        @D
+        class Quiet(*D.bases(), **D.kw):
+            def __init__(self, name: str) -> None:
+                setattr(self, name, 1)
+
+        class Plain:
+            pass
+
+        @form
+        class OverDict(*form.bases(Plain)):
+            def __init__(self, name: str) -> None:
+                setattr(self, name, 1)
+
+
+def test_decorator_reruns_creation_hooks() -> None:
+    """What the docstring of autoslots() states: hooks run again, the last time with the
+    final class; a base whose __init_subclass__ needs class keywords is refused."""
+    seen: List[Any] = []
+
+    class Base:
+        def __init_subclass__(cls, **kwargs: Any) -> None:
+            super().__init_subclass__(**kwargs)
+            seen.append(("init_subclass", cls))
+
+    class Named:
+        def __set_name__(self, owner: type, name: str) -> None:
+            seen.append(("set_name", owner))
+
+    @autoslots
+    class Child(Base):
+        d = Named()
+
+        def __init__(self) -> None:
+            self.x = 1
+
+    assert [kind for kind, _ in seen] == ["set_name", "init_subclass"] * 2
+    assert seen[-1][1] is Child and seen[-2][1] is Child and seen[0][1] is not Child
+
+    class Tagged:
+        def __init_subclass__(cls, *, tag: str, **kwargs: Any) -> None:
+            super().__init_subclass__(**kwargs)
+
+    with pytest.raises(AutoSlotsError, match="AutoSlots"):
+
+        @autoslots
+        class Kid(Tagged, tag="x"):
+            def __init__(self) -> None:
+                self.v = 1
+
+
+def test_undecorated_subclass_is_ordinary(decorator_form: Form) -> None:
+    @autoslots
+    class Base:
+        count = 0
+
+        def __init__(self) -> None:
+            self.x = 1
+
+    class Sub(Base):
+        def __init__(self) -> None:
+            super().__init__()
+            self.y = 2
+
+    s = Sub()
+    assert (s.x, s.y, s.count) == (1, 2, 0) and has_dict(s) and vars(s) == {"y": 2}

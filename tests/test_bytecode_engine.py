@@ -1,0 +1,995 @@
+"""Tests for the bytecode inference engine (autoslots._bytecode), on every supported CPython."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio.locks
+import contextlib
+import dataclasses
+import functools
+import inspect
+import json.decoder
+import os
+import sys
+import types
+from typing import Any, Callable, Dict, List, Optional
+
+import pytest
+
+from autoslots import _bytecode
+from autoslots._bytecode import scan
+from autoslots._model import CalleeRef, CodeFacts, EngineUnsupported
+
+PY310 = sys.version_info >= (3, 10)
+
+
+# --------------------------------------------------------------------------- helpers
+def facts(
+    fn: Any,
+    *,
+    factory: Optional[str] = None,
+    tracked: Optional[frozenset[str]] = None,
+    globals_: Optional[Dict[str, object]] = None,
+) -> CodeFacts:
+    """Scan a function (or classmethod/staticmethod/property getter) like the driver does."""
+    if isinstance(fn, (classmethod, staticmethod)):
+        fn = fn.__func__
+    if isinstance(fn, property):
+        fn = fn.fget
+    code = fn.__code__
+    if tracked is None:
+        tracked = frozenset() if factory else frozenset({code.co_varnames[0]})
+    return scan(
+        code,
+        tracked=tracked,
+        qualname=fn.__qualname__,
+        globals_=fn.__globals__ if globals_ is None else globals_,
+        factory=factory,
+    )
+
+
+def line_of(fn: Any, text: str) -> int:
+    """The line number of the first source line of ``fn`` that contains ``text``."""
+    lines, start = inspect.getsourcelines(fn)
+    for i, line in enumerate(lines):
+        if text in line:
+            return start + i
+    raise AssertionError(f"{text!r} not in the source of {fn}")
+
+
+def compiled(src: str, name: str, extra: Optional[Dict[str, object]] = None) -> Any:
+    """A function defined by source text (for syntax that must not reach 3.9's parser)."""
+    ns: Dict[str, object] = dict(extra or {})
+    exec(compile(src, f"<{name}>", "exec"), ns)
+    return ns[name]
+
+
+def reasons(f: CodeFacts) -> List[str]:
+    return [r.what for r in f.reasons]
+
+
+def helper(obj: Any, *args: Any, **kwargs: Any) -> None:
+    pass
+
+
+class Other:
+    def meth(self, obj: Any) -> None:
+        pass
+
+
+class Base:
+    pass
+
+
+set_alias = object.__setattr__
+
+
+# --------------------------------------------------------------------------- assignment forms
+class Forms:
+    def plain(self, v):
+        self.x = v
+
+    def annotated(self, v):
+        self.y: int = v
+
+    def augmented(self, v):
+        self.a += v
+        self.b -= v
+        self.c *= v
+        self.d |= v
+        self.e **= v
+        self.f //= v
+        self.g @= v
+        self.h >>= v
+
+    def tuple_unpack(self, pair):
+        self.p, self.q = pair
+
+    def nested_unpack(self, v):
+        (self.p, (self.q, self.r)), self.s = v
+
+    def starred(self, seq):
+        self.head, *self.rest, self.last = seq
+
+    def for_target(self, items):
+        for self.i in items:
+            pass
+
+    def for_tuple_target(self, items):
+        for self.k, self.v in items:
+            pass
+
+    def with_target(self, cm):
+        with cm as self.f:
+            pass
+
+    def with_tuple_target(self, cm):
+        with cm as (self.w1, self.w2):
+            pass
+
+    def delete(self):
+        del self.gone
+
+    def chained(self, v):
+        self.m = self.n = v
+
+    def attr_of_attr(self, v):
+        self.inner.deep = v
+
+    def __mangled(self):
+        pass
+
+    def mangled(self):
+        self.__secret = 1
+        self.__dunder__ = 2
+
+
+def test_plain_assignment_and_line() -> None:
+    f = facts(Forms.plain)
+    assert sorted(f.writes) == ["x"]
+    (site,) = f.writes["x"]
+    assert site.function == "Forms.plain"
+    assert site.filename == __file__
+    assert site.lineno == line_of(Forms.plain, "self.x = v")
+    assert f.reads == {} and f.escapes == [] and f.reasons == []
+
+
+def test_annotated_assignment() -> None:
+    assert sorted(facts(Forms.annotated).writes) == ["y"]
+
+
+def test_augmented_assignment_reads_and_writes() -> None:
+    f = facts(Forms.augmented)
+    assert sorted(f.writes) == list("abcdefgh")
+    assert sorted(f.reads) == list("abcdefgh")
+    assert f.writes["a"][0].lineno == line_of(Forms.augmented, "self.a += v")
+
+
+def test_tuple_unpacking() -> None:
+    assert sorted(facts(Forms.tuple_unpack).writes) == ["p", "q"]
+
+
+def test_nested_unpacking() -> None:
+    assert sorted(facts(Forms.nested_unpack).writes) == ["p", "q", "r", "s"]
+
+
+def test_starred_unpacking() -> None:
+    assert sorted(facts(Forms.starred).writes) == ["head", "last", "rest"]
+
+
+def test_for_target() -> None:
+    assert sorted(facts(Forms.for_target).writes) == ["i"]
+    assert sorted(facts(Forms.for_tuple_target).writes) == ["k", "v"]
+
+
+def test_with_target() -> None:
+    assert sorted(facts(Forms.with_target).writes) == ["f"]
+    assert sorted(facts(Forms.with_tuple_target).writes) == ["w1", "w2"]
+
+
+def test_del() -> None:
+    f = facts(Forms.delete)
+    assert sorted(f.writes) == ["gone"]
+    assert f.writes["gone"][0].lineno == line_of(Forms.delete, "del self.gone")
+
+
+def test_chained_assignment() -> None:
+    assert sorted(facts(Forms.chained).writes) == ["m", "n"]
+
+
+def test_attribute_of_attribute_is_a_read_only() -> None:
+    f = facts(Forms.attr_of_attr)
+    assert f.writes == {}
+    assert sorted(f.reads) == ["inner"]
+
+
+def test_mangled_names_as_at_run_time() -> None:
+    assert sorted(facts(Forms.mangled).writes) == ["_Forms__secret", "__dunder__"]
+
+
+def test_first_parameter_with_any_name() -> None:
+    class C:
+        def m(this, v):
+            this.x = v
+            setattr(this, v, 1)
+
+    f = facts(C.m)
+    assert sorted(f.writes) == ["x"]
+    assert reasons(f) == ["setattr(this, name, ...) with a non-constant name"]
+
+
+def test_untracked_parameters_are_ignored() -> None:
+    class C:
+        def m(self, other):
+            other.x = 1
+            other.__dict__  # noqa: B018
+            setattr(other, other.name, 1)
+
+    f = facts(C.m)
+    assert f.writes == {} and f.reasons == [] and f.escapes == []
+
+
+# --------------------------------------------------------------------------- aliases
+class Aliases:
+    def simple(self):
+        s = self
+        s.a = 1
+
+    def swap(self, other):
+        a, b = self, other
+        a.b = 1
+        b.not_me = 1
+
+    def walrus_like(self, flag):
+        t = u = self
+        t.c = 1
+        u.d = 1
+
+    def conditional(self, other, flag):
+        (self if flag else other).e = 1
+        x = self if flag else other
+        x.f = 1
+
+    def late_alias_in_loop(self, items):
+        s = None
+        for _ in items:
+            if s is not None:
+                s.g = 1
+            s = self
+
+    def rebound(self, other):
+        self = other
+        self.h = 1
+
+
+def test_alias() -> None:
+    assert sorted(facts(Aliases.simple).writes) == ["a"]
+
+
+def test_alias_through_tuple_assignment() -> None:
+    assert sorted(facts(Aliases.swap).writes) == ["b"]
+
+
+def test_several_aliases() -> None:
+    assert sorted(facts(Aliases.walrus_like).writes) == ["c", "d"]
+
+
+def test_alias_in_conditional_expression() -> None:
+    assert sorted(facts(Aliases.conditional).writes) == ["e", "f"]
+
+
+def test_alias_assigned_later_in_a_loop() -> None:
+    assert sorted(facts(Aliases.late_alias_in_loop).writes) == ["g"]
+
+
+def test_rebinding_the_instance_may_still_be_the_instance() -> None:
+    # flow-insensitive: "may be the instance" wins (over-approximation is safe)
+    assert sorted(facts(Aliases.rebound).writes) == ["h"]
+
+
+def test_walrus_alias() -> None:
+    fn = compiled("def m(self):\n    (s := self).a = 1\n    s.b = 2\n", "m")
+    assert sorted(facts(fn).writes) == ["a", "b"]
+
+
+# --------------------------------------------------------------------------- nested code
+class Nested:
+    def closure(self):
+        def inner():
+            self.from_inner = 1
+
+        inner()
+
+    def lambda_(self):
+        return lambda: setattr(self, "from_lambda", 1)
+
+    def lambda_default(self):
+        return lambda s=self: setattr(s, "from_default", 1)
+
+    def kwonly_default(self):
+        def g(*, o=self):
+            o.from_kwdefault = 1
+
+        return g
+
+    def comprehension(self, items):
+        return [setattr(self, "from_listcomp", i) for i in items]
+
+    def genexp(self, items):
+        return list(self.from_genexp + i for i in items)
+
+    def set_and_dict_comp(self, items):
+        return {self.sc for _ in items}, {i: self.dc for i in items}
+
+    def comprehension_over_instance_tuple(self, other):
+        return [setattr(s, "via_iter", 1) for s in (self, other)]
+
+    def loop_over_instance_tuple(self, other):
+        for s in (self, other):
+            s.via_loop = 1
+
+    def generator(self):
+        yield 1
+        self.from_generator = 2
+
+    async def coroutine(self):
+        await asyncio.sleep(0)
+        self.from_coroutine = 1
+        async with self.lock as self.held:
+            pass
+        async for self.item in self.stream:  # noqa: B020
+            pass
+
+    def nonlocal_alias(self):
+        box = None
+
+        def put():
+            nonlocal box
+            box = self
+
+        put()
+        box.via_cell = 1
+
+    def deeply_nested(self):
+        def a():
+            def b():
+                return lambda: setattr(self, "deep", 1)
+
+            return b
+
+        return a
+
+    def not_closing_over_self(self):
+        def helper(x):
+            x.not_me = 1
+
+        return helper
+
+
+def test_closure_nested_def_with_qualname() -> None:
+    f = facts(Nested.closure)
+    assert sorted(f.writes) == ["from_inner"]
+    (site,) = f.writes["from_inner"]
+    assert site.function == "Nested.closure.<locals>.inner"
+    assert site.lineno == line_of(Nested.closure, "self.from_inner = 1")
+
+
+def test_lambda() -> None:
+    f = facts(Nested.lambda_)
+    assert sorted(f.writes) == ["from_lambda"]
+    assert f.writes["from_lambda"][0].function == "Nested.lambda_.<locals>.<lambda>"
+
+
+def test_default_argument_holding_the_instance() -> None:
+    assert sorted(facts(Nested.lambda_default).writes) == ["from_default"]
+    assert sorted(facts(Nested.kwonly_default).writes) == ["from_kwdefault"]
+
+
+def test_comprehensions_and_genexps() -> None:
+    assert sorted(facts(Nested.comprehension).writes) == ["from_listcomp"]
+    assert sorted(facts(Nested.genexp).reads) == ["from_genexp"]
+    assert sorted(facts(Nested.set_and_dict_comp).reads) == ["dc", "sc"]
+
+
+def test_comprehension_site_function() -> None:
+    (site,) = facts(Nested.comprehension).writes["from_listcomp"]
+    if sys.version_info >= (3, 12):  # inlined comprehension
+        assert site.function == "Nested.comprehension"
+    else:
+        assert site.function == "Nested.comprehension.<locals>.<listcomp>"
+
+
+def test_iterating_a_tuple_that_holds_the_instance() -> None:
+    assert sorted(facts(Nested.comprehension_over_instance_tuple).writes) == ["via_iter"]
+    assert sorted(facts(Nested.loop_over_instance_tuple).writes) == ["via_loop"]
+
+
+def test_generator_and_async() -> None:
+    assert sorted(facts(Nested.generator).writes) == ["from_generator"]
+    f = facts(Nested.coroutine)
+    assert sorted(f.writes) == ["from_coroutine", "held", "item"]
+    assert sorted(f.reads) == ["lock", "stream"]
+
+
+def test_instance_stored_into_a_cell_by_nested_code() -> None:
+    assert sorted(facts(Nested.nonlocal_alias).writes) == ["via_cell"]
+
+
+def test_deeply_nested_closure() -> None:
+    f = facts(Nested.deeply_nested)
+    assert sorted(f.writes) == ["deep"]
+    assert f.writes["deep"][0].function == (
+        "Nested.deeply_nested.<locals>.a.<locals>.b.<locals>.<lambda>"
+    )
+
+
+def test_nested_code_not_closing_over_the_instance_is_not_read() -> None:
+    f = facts(Nested.not_closing_over_self)
+    assert f.writes == {} and f.escapes == []
+
+
+# --------------------------------------------------------------------------- builtins and reasons
+class Dynamic:
+    def setattr_const(self, v):
+        setattr(self, "sa", v)  # noqa: B010
+        delattr(self, "da")
+
+    def setattr_dynamic(self, name, v):
+        setattr(self, name, v)
+
+    def delattr_dynamic(self, name):
+        delattr(self, name)
+
+    def object_setattr(self, v):
+        object.__setattr__(self, "os", v)
+        object.__delattr__(self, "od")
+
+    def object_setattr_dynamic(self, name, v):
+        object.__setattr__(self, name, v)
+
+    def super_setattr(self, v):
+        super().__setattr__("ss", v)
+        super().__delattr__("sd")
+
+    def super_setattr_dynamic(self, name, v):
+        super().__setattr__(name, v)
+
+    def two_arg_super(self, v):
+        super(Dynamic, self).__setattr__("two", v)  # noqa: UP008
+
+    def own_setattr(self, v):
+        self.__setattr__("own", v)
+
+    def alias_of_builtin(self, v):
+        set_alias(self, "aliased", v)
+        sa = setattr
+        sa(self, "local_alias", v)
+
+    def base_setattr(self, v):
+        Base.__setattr__(self, "via_base", v)
+
+    def getattr_hasattr(self, name):
+        getattr(self, "ga")  # noqa: B009
+        getattr(self, "gd", None)
+        hasattr(self, "ha")
+        getattr(self, name)
+
+    def vars_(self):
+        return vars(self)
+
+    def dunder_dict_read(self):
+        return self.__dict__
+
+    def dunder_dict_write(self, d):
+        self.__dict__ = d
+
+    def dunder_dict_update(self, **kw):
+        self.__dict__.update(kw)
+
+    def getattr_dict(self):
+        return getattr(self, "__dict__")  # noqa: B009
+
+    def constant_name_in_local(self, v):
+        name = "from_local"
+        setattr(self, name, v)
+
+
+def test_setattr_and_delattr_with_constant_name() -> None:
+    f = facts(Dynamic.setattr_const)
+    assert sorted(f.writes) == ["da", "sa"]
+    assert f.escapes == [] and f.reasons == []
+    assert f.writes["sa"][0].lineno == line_of(Dynamic.setattr_const, "setattr(self")
+
+
+def test_setattr_with_dynamic_name_is_a_reason() -> None:
+    f = facts(Dynamic.setattr_dynamic)
+    assert f.writes == {} and f.escapes == []
+    (r,) = f.reasons
+    assert r.what == "setattr(self, name, ...) with a non-constant name"
+    assert r.site.lineno == line_of(Dynamic.setattr_dynamic, "setattr(self, name")
+    assert reasons(facts(Dynamic.delattr_dynamic)) == [
+        "delattr(self, name, ...) with a non-constant name"
+    ]
+
+
+def test_object_setattr() -> None:
+    f = facts(Dynamic.object_setattr)
+    assert sorted(f.writes) == ["od", "os"]
+    assert f.escapes == [] and f.reasons == []
+    assert reasons(facts(Dynamic.object_setattr_dynamic)) == [
+        "object.__setattr__(self, name, ...) with a non-constant name"
+    ]
+
+
+def test_super_setattr() -> None:
+    f = facts(Dynamic.super_setattr)
+    assert sorted(f.writes) == ["sd", "ss"]
+    assert f.escapes == [] and f.reasons == []
+    assert reasons(facts(Dynamic.super_setattr_dynamic)) == [
+        "super().__setattr__ with a non-constant name"
+    ]
+    assert sorted(facts(Dynamic.two_arg_super).writes) == ["two"]
+
+
+def test_own_dunder_setattr_call() -> None:
+    f = facts(Dynamic.own_setattr)
+    assert sorted(f.writes) == ["own"]
+    assert f.escapes == []
+
+
+def test_builtins_recognised_by_value() -> None:
+    f = facts(Dynamic.alias_of_builtin)
+    assert sorted(f.writes) == ["aliased", "local_alias"]
+    assert f.escapes == [] and f.reasons == []
+    f = facts(Dynamic.base_setattr)  # Base inherits object.__setattr__
+    assert sorted(f.writes) == ["via_base"]
+    assert f.escapes == []
+
+
+def test_shadowed_builtin_is_an_escape() -> None:
+    g = dict(Dynamic.setattr_const.__globals__)
+    g["setattr"] = helper
+    g["delattr"] = helper
+    f = facts(Dynamic.setattr_const, globals_=g)
+    assert f.writes == {}
+    assert [(e.callee, e.position) for e in f.escapes] == [
+        (CalleeRef("global", ("setattr",)), 0),
+        (CalleeRef("global", ("delattr",)), 0),
+    ]
+
+
+def test_getattr_hasattr_are_reads() -> None:
+    f = facts(Dynamic.getattr_hasattr)
+    assert sorted(f.reads) == ["ga", "gd", "ha"]
+    assert f.writes == {} and f.reasons == [] and f.escapes == []
+
+
+def test_vars_and_dunder_dict_are_reasons() -> None:
+    assert reasons(facts(Dynamic.vars_)) == ["vars(self)"]
+    assert reasons(facts(Dynamic.dunder_dict_read)) == ["use of self.__dict__"]
+    assert reasons(facts(Dynamic.dunder_dict_write)) == ["assignment to self.__dict__"]
+    assert reasons(facts(Dynamic.dunder_dict_update)) == ["use of self.__dict__"]
+    assert reasons(facts(Dynamic.getattr_dict)) == ["use of self.__dict__ through getattr()"]
+
+
+def test_constant_name_through_a_local() -> None:
+    f = facts(Dynamic.constant_name_in_local)
+    assert sorted(f.writes) == ["from_local"] and f.reasons == []
+
+
+class Passthrough:
+    def __setattr__(self, name, value):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        object.__setattr__(self, name, value)
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name):
+        super().__delattr__(name)
+
+
+class NotPassthrough:
+    def __setattr__(self, name, value):
+        name = "_" + name
+        super().__setattr__(name, value)
+
+
+def test_setattr_passthrough_is_not_a_reason() -> None:
+    for fn in (Passthrough.__setattr__, Passthrough.__delattr__):
+        f = facts(fn)
+        assert f.writes == {} and f.reasons == [] and f.escapes == []
+
+
+def test_setattr_changing_the_name_is_a_reason() -> None:
+    assert reasons(facts(NotPassthrough.__setattr__)) == [
+        "super().__setattr__ with a non-constant name"
+    ]
+
+
+# --------------------------------------------------------------------------- escapes
+def make_wrapper(func: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(self, *args, **kwargs):
+        return func(self, *args, **kwargs)
+
+    return wrapper
+
+
+class Escapes:
+    def to_global(self):
+        helper(self)
+
+    def to_global_keyword(self):
+        helper(None, obj=self)
+
+    def to_class_method(self):
+        Other.meth(self, self)
+
+    def to_module_function(self):
+        os.fspath(self)
+
+    def to_own_method(self):
+        self.register(self)
+
+    def to_local_function(self):
+        def inner(obj):
+            obj.set_by_inner = 1
+
+        inner(self)
+
+    def to_unknown(self, lst):
+        lst.append(self)
+        self.items.append(self)
+        super().register(self)
+        (lst or helper)(self)
+
+    def receiver_only(self, x):
+        self.method(x)
+        super().__init__(x)
+        self.attr.method(x)
+
+    def star_args_known_position(self, *args, **kwargs):
+        helper(self, *args, **kwargs)
+
+    def star_args_unknown_position(self, *args):
+        helper(*args, self)
+
+    def double_star(self):
+        helper(**{"obj": self})
+
+    def other_uses(self, d):
+        d[0] = self
+        x = [self, 1]
+        print(f"{self}")
+        return self == x, self
+
+    def line_spanning(self):
+        helper(
+            1,
+            self,
+        )
+
+
+def callees(f: CodeFacts) -> List[Any]:
+    return [(e.callee, e.position) for e in f.escapes]
+
+
+def test_escape_to_global_with_line() -> None:
+    f = facts(Escapes.to_global)
+    assert callees(f) == [(CalleeRef("global", ("helper",)), 0)]
+    assert f.escapes[0].site.lineno == line_of(Escapes.to_global, "helper(self)")
+    assert f.escapes[0].site.function == "Escapes.to_global"
+
+
+def test_escape_by_keyword() -> None:
+    assert callees(facts(Escapes.to_global_keyword)) == [
+        (CalleeRef("global", ("helper",)), "obj")
+    ]
+
+
+def test_escape_to_class_attribute_chain() -> None:
+    assert callees(facts(Escapes.to_class_method)) == [
+        (CalleeRef("global", ("Other", "meth")), 0),
+        (CalleeRef("global", ("Other", "meth")), 1),
+    ]
+
+
+def test_escape_to_module_function() -> None:
+    assert callees(facts(Escapes.to_module_function)) == [
+        (CalleeRef("global", ("os", "fspath")), 0)
+    ]
+
+
+def test_escape_to_own_method() -> None:
+    f = facts(Escapes.to_own_method)
+    assert callees(f) == [(CalleeRef("self", ("register",)), 0)]
+    assert sorted(f.reads) == ["register"]
+
+
+def test_escape_to_deref() -> None:
+    w = make_wrapper(helper)
+    f = facts(w)
+    assert callees(f) == [(CalleeRef("deref", ("func",)), 0)]
+    assert f.reasons == []
+
+
+def test_escape_to_local_function_code() -> None:
+    f = facts(Escapes.to_local_function)
+    ((callee, position),) = callees(f)
+    assert callee.root == "code" and position == 0
+    assert isinstance(callee.code, types.CodeType) and callee.code.co_name == "inner"
+    assert f.writes == {}  # inner does not close over self: the driver follows the escape
+    inner = scan(
+        callee.code,
+        tracked=frozenset({"obj"}),
+        qualname="Escapes.to_local_function.<locals>.inner",
+        globals_=globals(),
+    )
+    assert sorted(inner.writes) == ["set_by_inner"]
+
+
+def test_escape_to_unknown_callees() -> None:
+    f = facts(Escapes.to_unknown)
+    assert [(e.callee.root, e.callee.text, e.position) for e in f.escapes] == [
+        ("unknown", "lst.append", 0),
+        ("unknown", "self.items.append", 0),
+        ("unknown", "super().register", 0),
+        ("unknown", "a computed callable", 0),
+    ]
+
+
+def test_calls_on_the_instance_are_reads_not_escapes() -> None:
+    f = facts(Escapes.receiver_only)
+    assert f.escapes == [] and f.reasons == []
+    assert sorted(f.reads) == ["attr", "method"]
+
+
+def test_star_args_with_known_position() -> None:
+    f = facts(Escapes.star_args_known_position)
+    assert callees(f) == [(CalleeRef("global", ("helper",)), 0)]
+    assert f.reasons == []
+
+
+def test_star_args_with_unknown_position_is_a_reason() -> None:
+    f = facts(Escapes.star_args_unknown_position)
+    assert callees(f) == [(CalleeRef("global", ("helper",)), None)]
+    assert reasons(f) == ["self passed to helper through *args/**kwargs"]
+
+
+def test_double_star_with_constant_key() -> None:
+    f = facts(Escapes.double_star)
+    assert callees(f) == [(CalleeRef("global", ("helper",)), "obj")]
+
+
+def test_other_uses_are_not_reported() -> None:
+    f = facts(Escapes.other_uses)
+    assert f.escapes == [] and f.reasons == [] and f.writes == {}
+
+
+def test_escape_line_of_multiline_call() -> None:
+    (e,) = facts(Escapes.line_spanning).escapes
+    first = line_of(Escapes.line_spanning, "helper(")
+    assert first <= e.site.lineno <= first + 3
+
+
+# --------------------------------------------------------------------------- factories
+class Factory:
+    @classmethod
+    def make(cls, v):
+        obj = cls()
+        obj.made = v
+        return obj
+
+    @classmethod
+    def make_new(cls):
+        obj = cls.__new__(cls)
+        obj.via_new = 1
+        o2 = object.__new__(cls)
+        o2.via_object_new = 1
+        return obj, o2
+
+    def __new__(cls, *args):
+        self = super().__new__(cls)
+        self.in_new = 1
+        return self
+
+    @classmethod
+    def only_class_attrs(cls):
+        cls.counter = 1
+        return cls.counter
+
+
+def test_factory_classmethod() -> None:
+    f = facts(Factory.make, factory="cls")
+    assert sorted(f.writes) == ["made"]
+    assert f.escapes == [] and f.reasons == []
+
+
+def test_factory_dunder_new_forms() -> None:
+    assert sorted(facts(Factory.make_new, factory="cls").writes) == ["via_new", "via_object_new"]
+    assert sorted(facts(Factory.__new__, factory="cls").writes) == ["in_new"]
+
+
+def test_factory_class_attributes_are_not_instance_writes() -> None:
+    f = facts(Factory.only_class_attrs, factory="cls")
+    assert f.writes == {} and f.reads == {}
+
+
+# --------------------------------------------------------------------------- control flow
+class Flow:
+    def try_blocks(self, x):
+        try:
+            self.in_try = x()
+        except ValueError as exc:
+            self.in_except = exc
+        except Exception:
+            raise
+        else:
+            self.in_else = 1
+        finally:
+            self.in_finally = 1
+
+    def loops(self, items):
+        while items:
+            if items.pop():
+                self.in_while = 1
+                break
+            else:
+                continue
+        for i in items:
+            if i:
+                self.in_for = i
+        else:
+            self.in_for_else = 1
+
+    def boolean_ops(self, a, b):
+        self.bo = a and b or self.fallback  # noqa: RUF021
+        self.cmp = 1 if a < b < 3 else 2
+        assert a, self.msg
+
+    def nested_with(self, a, b):
+        with a, b as self.wb:
+            try:
+                return 1
+            finally:
+                self.after_return = 1
+
+    def try_in_loop(self, items):
+        for i in items:
+            try:
+                continue
+            except Exception:
+                break
+            finally:
+                self.tl = i
+
+
+def test_try_except_finally() -> None:
+    f = facts(Flow.try_blocks)
+    assert sorted(f.writes) == ["in_else", "in_except", "in_finally", "in_try"]
+
+
+def test_loops() -> None:
+    assert sorted(facts(Flow.loops).writes) == ["in_for", "in_for_else", "in_while"]
+
+
+def test_boolean_and_conditional_expressions() -> None:
+    f = facts(Flow.boolean_ops)
+    assert sorted(f.writes) == ["bo", "cmp"]
+    assert sorted(f.reads) == ["fallback", "msg"]
+
+
+def test_with_and_finally_paths() -> None:
+    assert sorted(facts(Flow.nested_with).writes) == ["after_return", "wb"]
+    assert sorted(facts(Flow.try_in_loop).writes) == ["tl"]
+
+
+MATCH_SRC = '''
+def m(self, v):
+    match v:
+        case 1:
+            self.m1 = 1
+        case [a, *rest]:
+            self.m2 = a
+        case {"k": z, **others}:
+            self.m3 = z
+        case Point(x=q) if q:
+            self.m4 = q
+        case str() | bytes():
+            self.m5 = v
+        case _:
+            pass
+    match self:
+        case Point(x=0) as s:
+            s.m6 = 1
+'''
+
+
+@pytest.mark.skipif(not PY310, reason="match needs 3.10")
+def test_match_statement() -> None:
+    fn = compiled(MATCH_SRC, "m", {"Point": Other})
+    f = facts(fn)
+    assert sorted(f.writes) == ["m1", "m2", "m3", "m4", "m5", "m6"]
+    assert f.writes["m6"][0].lineno == 18
+
+
+# --------------------------------------------------------------------------- the opcode table
+def test_unknown_opcode_raises_engine_unsupported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(_bytecode._TABLE, "STORE_ATTR")
+    with pytest.raises(EngineUnsupported) as info:
+        facts(Forms.plain)
+    assert "STORE_ATTR" in info.value.reason.what
+    assert info.value.reason.site.function == "Forms.plain"
+
+
+def test_unknown_opcode_in_nested_code_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(_bytecode._TABLE, "STORE_ATTR")
+    with pytest.raises(EngineUnsupported):
+        facts(Nested.closure)
+
+
+def test_unsupported_version_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_bytecode, "_TABLE", {})
+    with pytest.raises(EngineUnsupported):
+        facts(Forms.plain)
+
+
+def test_table_is_explicit_and_version_specific() -> None:
+    ops = _bytecode.supported_opnames()
+    assert "STORE_ATTR" in ops and "LOAD_ATTR" in ops
+    assert "LOAD_FAST_BORROW" not in ops  # 3.14: must fall back, never guess
+    if sys.version_info >= (3, 13):
+        assert {"CALL_KW", "LOAD_FAST_LOAD_FAST", "SET_FUNCTION_ATTRIBUTE", "TO_BOOL"} <= ops
+    elif sys.version_info >= (3, 12):
+        assert {"LOAD_SUPER_ATTR", "RETURN_CONST", "KW_NAMES", "CALL_INTRINSIC_1"} <= ops
+    elif sys.version_info >= (3, 11):
+        assert {"PRECALL", "KW_NAMES", "LOAD_METHOD", "BINARY_OP"} <= ops
+    else:
+        assert {"CALL_FUNCTION", "CALL_METHOD", "ROT_TWO", "SETUP_FINALLY"} <= ops
+    for name in ops:  # every entry is a real opcode of this version
+        assert name in dis_opmap()
+
+
+def dis_opmap() -> Dict[str, int]:
+    import dis
+
+    return dis.opmap
+
+
+@pytest.mark.parametrize(
+    "module", [argparse, asyncio.locks, contextlib, dataclasses, functools, json.decoder]
+)
+def test_reads_standard_library_code(module: types.ModuleType) -> None:
+    """No stack-model error (underflow, depth mismatch) on real code."""
+    count = 0
+    for obj in list(vars(module).values()):
+        fns: List[Any] = []
+        if isinstance(obj, types.FunctionType):
+            fns.append(obj)
+        elif isinstance(obj, type):
+            for v in vars(obj).values():
+                if isinstance(v, (classmethod, staticmethod)):
+                    v = v.__func__
+                if isinstance(v, types.FunctionType):
+                    fns.append(v)
+        for fn in fns:
+            code = fn.__code__
+            tracked = frozenset(code.co_varnames[:1]) if code.co_argcount else frozenset()
+            scan(code, tracked=tracked, qualname=fn.__qualname__, globals_=fn.__globals__)
+            count += 1
+    assert count > 5
+
+
+def test_result_lists_have_no_duplicates() -> None:
+    f = facts(Flow.loops)
+    for sites in f.writes.values():
+        assert len(sites) == len(set(sites))
+
+
+def test_class_with_dataclass_generated_init() -> None:
+    @dataclasses.dataclass
+    class D:
+        a: int
+        b: str = "x"
+
+    f = facts(D.__init__)
+    assert sorted(f.writes) == ["a", "b"]

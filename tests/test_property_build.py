@@ -1,0 +1,197 @@
+"""Differential test: generated classes built plain, with ``@autoslots`` and as
+``class X(AutoSlots)`` behave the same under the same driver.
+
+For each generated module (see ``gen_classes``) and each form:
+
+- every step of the driver and every probe read gives the same value, or raises the same
+  exception type, as on the plain class;
+- a class whose attribute set is proven (no non-constant ``setattr`` in it or its bases)
+  has no instance ``__dict__``, and setting a name its code never sets raises
+  ``AttributeError``;
+- a class that cannot be proven keeps its ``__dict__`` and warns ``AutoSlotsWarning``.
+
+Reproduce a failure with ``pytest --hypothesis-seed=N`` or the printed blob;
+``AUTOSLOTS_EXAMPLES`` overrides the example count.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+import warnings
+from typing import Any, Dict, Iterator, List, Tuple
+
+import pytest
+from gen_classes import GenModule, load, modules, run_driver, unload
+from hypothesis import HealthCheck, given, settings
+
+from autoslots import AutoSlotsWarning
+
+EXAMPLES = int(os.environ.get("AUTOSLOTS_EXAMPLES", "100"))
+COUNTS: Dict[str, int] = {}
+NEVER_SET = "never_set_by_the_class"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_counts(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        for test, count in sorted(COUNTS.items()):
+            reporter.write_line(f"[property] {test}: {count} generated modules")
+
+
+@pytest.fixture(scope="session")
+def gen_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("generated_build"))
+
+
+def _load(module: GenModule, mode: str, gen_dir: str) -> Tuple[types.ModuleType, List[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mod = load(module, mode, gen_dir)
+    found = [str(w.message) for w in caught if issubclass(w.category, AutoSlotsWarning)]
+    return mod, found
+
+
+def _describe(module: GenModule, mode: str, extra: str) -> str:
+    return f"{extra}\n--- generated module ({mode}) ---\n{module.source(mode)}"
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(module=modules(allow_dynamic=True))
+def test_forms_behave_like_the_plain_class(gen_dir: str, module: GenModule) -> None:
+    COUNTS["plain == decorator == base"] = COUNTS.get("plain == decorator == base", 0) + 1
+    plain = load(module, "plain", gen_dir)
+    loaded: List[types.ModuleType] = [plain]
+    try:
+        expected: Dict[str, Any] = {}
+        for spec in module.classes:
+            run = run_driver(getattr(plain, spec.name), module.drivers[spec.name],
+                             module.probe_names)
+            failed = [o for o in run.outcomes[: len(module.drivers[spec.name])] if o[0] == "exc"]
+            assert not failed, _describe(module, "plain", f"generator bug: {failed}")
+            expected[spec.name] = run.outcomes
+        for mode in ("decorator", "base"):
+            mod, warned = _load(module, mode, gen_dir)
+            loaded.append(mod)
+            any_reasons = any(module.has_reasons(c.name) for c in module.classes)
+            if not any_reasons:
+                assert not warned, _describe(module, mode, f"unexpected warnings {warned}")
+            for spec in module.classes:
+                _check_class(module, mode, mod, spec.name, expected[spec.name], warned)
+    finally:
+        for mod in loaded:
+            unload(mod)
+
+
+def _check_class(
+    module: GenModule,
+    mode: str,
+    mod: types.ModuleType,
+    name: str,
+    expected: List[Tuple[str, Any]],
+    warned: List[str],
+) -> None:
+    cls = getattr(mod, name)
+    run = run_driver(cls, module.drivers[name], module.probe_names)
+    steps = module.drivers[name] + [("probe", n) for n in module.probe_names]
+    for step, want, got in zip(steps, expected, run.outcomes):
+        assert want == got, _describe(
+            module, mode, f"{name}: step {step}: plain gave {want}, {mode} gave {got}"
+        )
+    obj = run.instance
+    if module.has_reasons(name):
+        assert hasattr(obj, "__dict__"), _describe(
+            module, mode, f"{name}: cannot be proven, but its instances have no __dict__")
+        by_name = {c.name: c for c in module.classes}
+        base = by_name[name].base
+        if base is not None and module.has_reasons(base):
+            return  # the base's __dict__ is inherited anyway: nothing to warn about here
+        assert any(name in w for w in warned), _describe(
+            module, mode, f"{name}: cannot be proven, but no AutoSlotsWarning names it: {warned}")
+        return
+    assert not hasattr(obj, "__dict__"), _describe(
+        module, mode, f"{name}: proven, but its instances have a __dict__ {vars(obj)}")
+    with pytest.raises(AttributeError):
+        setattr(obj, NEVER_SET, 1)
+
+
+# -- the instance reached through a value the engines do not follow ------------------
+# Each class works as a plain class; after autoslots it must still work: the name is
+# inferred, or the class keeps its __dict__ (with a warning).  ``C().probe()`` returns the
+# value written through the untracked path.
+
+UNTRACKED_PATHS = {
+    "method_returning_self": '''
+class C:
+    def __init__(self):
+        self.me().x = 1
+    def me(self):
+        return self
+''',
+    "self_stored_in_own_attribute": '''
+class C:
+    def __init__(self):
+        self.me = self
+        self.me.x = 1
+''',
+    "with_nullcontext_as": '''
+import contextlib
+class C:
+    def __init__(self):
+        with contextlib.nullcontext(self) as o:
+            o.x = 1
+''',
+    "list_item": '''
+class C:
+    def __init__(self):
+        o = [self][0]
+        o.x = 1
+''',
+    "enumerate_loop": '''
+class C:
+    def __init__(self):
+        for _, o in enumerate([self]):
+            o.x = 1
+''',
+    "global_variable": '''
+class C:
+    def __init__(self):
+        global g
+        g = self
+        g.x = 1
+''',
+    "lambda_returning_self": '''
+class C:
+    def __init__(self):
+        (lambda: self)().x = 1
+''',
+}
+
+
+@pytest.mark.parametrize("mode", ["decorator", "base"])
+@pytest.mark.parametrize("case", sorted(UNTRACKED_PATHS))
+def test_untracked_paths_keep_working(gen_dir: str, case: str, mode: str) -> None:
+    from gen_classes import load_source
+
+    source = UNTRACKED_PATHS[case]
+    if mode == "decorator":
+        source = "from autoslots import autoslots\n" + source.replace(
+            "\nclass C:", "\n@autoslots\nclass C:")
+    else:
+        source = "from autoslots import AutoSlots\n" + source.replace(
+            "\nclass C:", "\nclass C(AutoSlots):")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mod = load_source(source, gen_dir, mode)
+    try:
+        obj = mod.C()  # AttributeError here: a slot set that breaks a working class
+        assert obj.x == 1
+    finally:
+        unload(mod)
