@@ -29,6 +29,7 @@ from ._layout import (
     RECORD_ATTR,
     Plan,
     Record,
+    all_reasons,
     get_record,
     lookup,
     needs_proof,
@@ -168,10 +169,11 @@ def report(
     base) or for a mixin (its subclasses slot its attributes).
     """
     name = qualname.rpartition(".")[2]
-    if not inference.reasons or not needs_proof(name, bases, namespace, options):
+    reasons = all_reasons(inference, bases)
+    if not reasons or not needs_proof(name, bases, namespace, options):
         return
     lines = [f"{module}.{qualname} keeps its __dict__: its attribute set cannot be proven:"]
-    for reason in inference.reasons:
+    for reason in reasons:
         site = reason.site
         lines.append(f"  {site.function} ({site.filename}:{site.lineno}): {reason.what}")
     if options.strict and not options.dict:
@@ -352,6 +354,8 @@ def _inner_functions(obj: object) -> List[object]:
         return [obj.func, *obj.args, *obj.keywords.values()]
     if isinstance(obj, (list, tuple, set, frozenset)):
         return [item for item in obj if callable(item)]
+    if isinstance(obj, dict):
+        return [item for item in obj.values() if callable(item)]
     if isinstance(obj, type) or not callable(obj):
         return []
     try:

@@ -5,7 +5,8 @@ instruction, and reports what the function does with it (see ``_model.CodeFacts`
 
 How it works, in short:
 
-- The instructions of each code object are decoded once (``dis``), CACHE entries skipped.
+- The instructions of each code object are decoded once, from ``co_code`` (checked against
+  ``dis`` by the tests; ``dis`` itself is the fallback), CACHE entries skipped.
 - Abstract interpretation: every stack slot holds an abstract *value* (a small tuple whose
   first item is its kind: the instance, the factory parameter, a ``super()`` object bound to
   the instance, a builtin recognised by value, a global/free/local name chain, a constant
@@ -16,9 +17,15 @@ How it works, in short:
 - Locals and cells are summarised flow-insensitively: one joined value per name over the
   whole function.  A pass that read a name whose summary later changed is run again.
 - Nested code objects made here (closures, lambdas, comprehensions before 3.12, class
-  bodies) are scanned too when they can reach the instance (a free variable, a default
-  value, or the ``.0`` iterator of a comprehension); their facts are merged and what they
-  store into shared cells flows back.
+  bodies) are scanned too, with what they can see of the instance (a free variable, a
+  default value, or the ``.0`` iterator of a comprehension); their facts are merged and
+  what they store into shared cells flows back.
+- Stores on objects that are neither the instance nor a class (``other.x = v``,
+  ``self.left.parent = self``, ``setattr(node, "x", v)``) are ``other_writes``: such an
+  object may be another instance of the class.  Class objects are the factory,
+  ``type(x)``, ``x.__class__``, super objects, and names whose value (global, builtin,
+  closure cell, through an attribute chain) is a class, or that are unbound but named like
+  a class of the qualname (the class itself, while its decorator runs).
 - Every opcode the engine understands is listed in a table for the running version.  Any
   other opcode raises ``EngineUnsupported``: the driver then falls back to the AST engine.
 """
@@ -29,7 +36,6 @@ import builtins
 import dis
 import sys
 import types
-import weakref
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
 
 from ._model import CalleeRef, CodeFacts, EngineUnsupported, Escape, Reason, Site
@@ -53,13 +59,24 @@ SUPER_DELATTR: Value = ("super_delattr",)
 FACTORY_NEW: Value = ("factory_new",)
 ITER_INST: Value = ("iter",)
 PASSNAME: Value = ("passname",)
+# a class object that is not the factory (``type(other)``, ``other.__class__``, a global
+# class found by value) and a super() object not bound to the instance: stores on them are
+# not instance attributes
+CLASSOBJ: Value = ("classobj",)
+SUPEROBJ: Value = ("superobj",)
 SEQ_ANY: Value = ("seq", None, None)
+# a literal tuple/list whose first item is the factory parameter (``super().__new__(cls,
+# *args, **kwargs)`` passes it on through unpacking)
+FACTORY_SEQ: Value = ("fseq",)
 MAP_ANY: Value = ("map", None)
 # Other kinds, built where needed:
 #   ("const", obj)                 a constant (strings and tuples of strings matter)
 #   ("code", codeobj)              a code constant, before MAKE_FUNCTION
 #   ("func", codeobj, params)      a function made here; params: param name -> value
-#   ("chain", root, names)         root "global" | "deref" | "local" | "self" | "super" | "name"
+#   ("chain", root, names)         an attribute chain from a name: root "global" | "deref" |
+#                                  "local" | "name" (class body) | "self" (an attribute of the
+#                                  instance) | "super" (of super()) | "cls" (of the factory or
+#                                  type(self)) | "expr" (of anything else)
 #   ("builtin", which, root, names)  a known builtin found by value (root/names: how it was named)
 #   ("seq", pos, length)           a tuple/list holding the instance at pos (None: unknown)
 #   ("map", names)                 a dict holding the instance under names (None: unknown)
@@ -125,21 +142,6 @@ _KNOWN_BUILTINS: Dict[int, str] = {
     id(object.__getattribute__): "object.__getattribute__",
 }
 
-# Callables that may receive the instance without being able to give it attributes other
-# than through the class's own code (its special methods, which the driver reads anyway):
-# they compare, format, hash, iterate or weakly reference it.  Passing the instance to one
-# of these is not reported as an escape.
-_HARMLESS_CALLABLES: Tuple[object, ...] = (
-    abs, all, any, ascii, bool, bytes, callable, complex, dict, dir, divmod, enumerate,
-    float, format, frozenset, hash, id, int, isinstance, issubclass, iter, len, list, next,
-    pow, print, repr, reversed, round, set, str, sum, tuple, zip, bin, hex, oct,
-    object.__init__, object.__repr__, object.__str__, object.__hash__, object.__eq__,
-    object.__ne__, object.__format__, object.__sizeof__, object.__dir__,
-    object.__reduce__, object.__reduce_ex__,
-    weakref.ref, weakref.proxy, weakref.finalize, weakref.WeakMethod,
-)
-for _obj in _HARMLESS_CALLABLES:
-    _KNOWN_BUILTINS[id(_obj)] = "harmless"
 _OBJECT_ATTRS = {
     name: _KNOWN_BUILTINS[id(getattr(object, name))]
     for name in dir(object)
@@ -200,7 +202,6 @@ _GENERIC_POPS: Dict[str, Callable[[int], int]] = {
     "BUILD_SET": _pops_arg,
     "SET_ADD": _pops_fixed(1),
     "SET_UPDATE": _pops_fixed(1),
-    "STORE_GLOBAL": _pops_fixed(1),
     "STORE_NAME": _pops_fixed(1),
     "DELETE_GLOBAL": _pops_fixed(0),
     "DELETE_NAME": _pops_fixed(0),
@@ -278,8 +279,8 @@ _BLOCK_SETUPS = frozenset({"SETUP_FINALLY", "SETUP_WITH", "SETUP_ASYNC_WITH"})
 # Opnames with a dedicated handler, and the versions that have them in real bytecode.
 _SPECIAL_ALL = (
     "NOP", "EXTENDED_ARG", "LOAD_CONST", "LOAD_FAST", "STORE_FAST", "LOAD_DEREF",
-    "STORE_DEREF", "LOAD_CLOSURE", "LOAD_GLOBAL", "LOAD_NAME", "LOAD_ATTR", "STORE_ATTR",
-    "DELETE_ATTR", "BUILD_TUPLE", "BUILD_LIST", "BUILD_MAP", "BUILD_CONST_KEY_MAP",
+    "STORE_DEREF", "LOAD_CLOSURE", "LOAD_GLOBAL", "STORE_GLOBAL", "LOAD_NAME", "LOAD_ATTR",
+    "STORE_ATTR", "DELETE_ATTR", "BUILD_TUPLE", "BUILD_LIST", "BUILD_MAP", "BUILD_CONST_KEY_MAP",
     "LIST_APPEND", "LIST_EXTEND", "MAP_ADD", "DICT_UPDATE", "DICT_MERGE", "UNPACK_SEQUENCE",
     "UNPACK_EX", "GET_ITER", "FOR_ITER", "MAKE_FUNCTION", "CALL_FUNCTION_EX",
     "RETURN_VALUE", "RAISE_VARARGS", "RERAISE", "JUMP_FORWARD",
@@ -362,9 +363,7 @@ class _Ins:
 
     __slots__ = ("arg", "argval", "effect", "jump_effect", "line", "offset", "op", "target")
 
-    def __init__(
-        self, op: str, arg: int, argval: Any, line: int, offset: int
-    ) -> None:
+    def __init__(self, op: str, arg: int, argval: Any, line: int, offset: int) -> None:
         self.op = op
         self.arg = arg
         self.argval = argval
@@ -379,6 +378,8 @@ _HAS_JUMP = frozenset(dis.opname[op] for op in set(dis.hasjrel) | set(dis.hasjab
 
 
 def _line_of(ins: dis.Instruction, last: int) -> int:
+    """The line of a ``dis`` instruction (3.11+: positions; 3.13: line_number; before:
+    starts_line), or the previous instruction's line where it has none."""
     pos = getattr(ins, "positions", None)
     if pos is not None and pos.lineno is not None:
         return int(pos.lineno)
@@ -391,21 +392,177 @@ def _line_of(ins: dis.Instruction, last: int) -> int:
     return last
 
 
+# A raw instruction: (offset, opname, opcode, arg or None, argval, line).
+_Raw = Tuple[int, str, int, Optional[int], Any, int]
+# An exception table entry: (start, end, target, depth, lasti).
+_Entry = Tuple[int, int, int, int, bool]
+
+
+def _raw_with_dis(code: types.CodeType) -> Tuple[List[_Raw], List[_Entry]]:
+    """The instructions as ``dis`` reads them (the reference decoder)."""
+    bc = dis.Bytecode(code)
+    out: List[_Raw] = []
+    line = code.co_firstlineno
+    for raw in bc:
+        if raw.opname == "CACHE":
+            continue
+        line = _line_of(raw, line)
+        out.append((raw.offset, raw.opname, raw.opcode, raw.arg, raw.argval, line))
+    entries = [
+        (e.start, e.end, e.target, e.depth, e.lasti)
+        for e in getattr(bc, "exception_entries", None) or ()
+    ]
+    return out, entries
+
+
+# The fast decoder reads co_code directly; it relies on a few private ``dis`` helpers and
+# is used only where they exist (else the ``dis`` decoder above is used).  A test compares
+# both decoders over standard-library code on every version.
+def _cache_counter() -> Optional[Callable[[int], int]]:
+    """How many CACHE entries follow each opcode (None: unknown on this version)."""
+    if _V < (3, 11):
+        return lambda op: 0
+    table: Any = getattr(dis, "_inline_cache_entries", None)
+    names = dis.opname
+    if isinstance(table, dict):  # 3.13: by opname
+        return lambda op: int(table.get(names[op], 0))
+    if isinstance(table, list):  # 3.11, 3.12: by opcode
+        return lambda op: int(table[op])
+    return None
+
+
+_CACHES = _cache_counter()
+_HASCONST = frozenset(dis.hasconst)
+_HASNAME = frozenset(dis.hasname)
+_HASLOCAL = frozenset(dis.haslocal)
+_HASFREE = frozenset(dis.hasfree)
+_HASJREL = frozenset(dis.hasjrel)
+_HASJABS = frozenset(dis.hasjabs)
+_BACKWARD = frozenset(op for op, name in enumerate(dis.opname) if "JUMP_BACKWARD" in name)
+_EXTENDED_ARG = dis.opmap["EXTENDED_ARG"]
+_HASARG = frozenset(
+    getattr(dis, "hasarg", None) or range(dis.HAVE_ARGUMENT, len(dis.opname))
+)
+_NAME_SHIFT: Dict[str, int] = {}
+if _V >= (3, 11):
+    _NAME_SHIFT["LOAD_GLOBAL"] = 1
+if _V >= (3, 12):
+    _NAME_SHIFT["LOAD_ATTR"] = 1
+    _NAME_SHIFT["LOAD_SUPER_ATTR"] = 2
+_TWO_LOCALS = frozenset({"LOAD_FAST_LOAD_FAST", "STORE_FAST_LOAD_FAST", "STORE_FAST_STORE_FAST"})
+
+
+def _line_table(code: types.CodeType) -> Dict[int, int]:
+    """offset -> line where a known line starts (the caller carries it forward)."""
+    out: Dict[int, int] = {}
+    co_lines = getattr(code, "co_lines", None)
+    if co_lines is not None:
+        last: Optional[int] = None
+        for start, _end, line in co_lines():
+            if line is None:
+                continue
+            if line != last:
+                out[start] = line
+                last = line
+    else:
+        for off, line in dis.findlinestarts(code):
+            if line is not None:
+                out[off] = line
+    return out
+
+
+def _raw_fast(code: types.CodeType) -> Optional[Tuple[List[_Raw], List[_Entry]]]:
+    """The instructions read from ``co_code`` as ``dis`` would give them (None: cannot)."""
+    caches = _CACHES
+    varname: Optional[Callable[[int], str]] = getattr(code, "_varname_from_oparg", None)
+    if caches is None or (_V >= (3, 11) and varname is None):
+        return None
+    if varname is None:
+        cell_free = code.co_cellvars + code.co_freevars
+        varnames = code.co_varnames
+        local_name: Callable[[int], str] = varnames.__getitem__
+        free_name: Callable[[int], str] = cell_free.__getitem__
+    else:
+        local_name = free_name = varname
+    lines = _line_table(code)
+    co = code.co_code
+    consts, names = code.co_consts, code.co_names
+    opname = dis.opname
+    hasarg = _HASARG
+    wide_jumps = _V >= (3, 10)
+    out: List[_Raw] = []
+    line = code.co_firstlineno
+    ext = 0
+    i = 0
+    n = len(co)
+    while i < n:
+        op = co[i]
+        arg = co[i + 1] | ext
+        ext = arg << 8 if op == _EXTENDED_ARG else 0
+        name = opname[op]
+        line = lines.get(i, line)
+        argval: Any = arg
+        if op in _HASCONST:
+            argval = consts[arg]
+        elif op in _HASNAME:
+            argval = names[arg >> _NAME_SHIFT.get(name, 0)]
+        elif name in _TWO_LOCALS:
+            argval = (local_name(arg >> 4), local_name(arg & 15))
+        elif op in _HASLOCAL:
+            argval = local_name(arg)
+        elif op in _HASFREE:
+            argval = free_name(arg)
+        size = 2 + 2 * caches(op)
+        if op in _HASJREL:
+            step = arg * 2 if wide_jumps else arg
+            if op in _BACKWARD:
+                step = -step
+            argval = i + size + step if _V >= (3, 11) else i + 2 + step
+        elif op in _HASJABS:
+            argval = arg * 2 if wide_jumps else arg
+        out.append((i, name, op, arg if op in hasarg else None, argval, line))
+        i += size
+    entries: List[_Entry] = []
+    if _V >= (3, 11):
+        parse = getattr(dis, "_parse_exception_table", None)
+        if parse is None:
+            return None
+        entries = [(e.start, e.end, e.target, e.depth, e.lasti) for e in parse(code)]
+    return out, entries
+
+
+_STACK_EFFECTS: Dict[Tuple[int, Optional[int], bool], int] = {}
+
+
+def _stack_effect(opcode: int, arg: Optional[int], jump: bool) -> int:
+    key = (opcode, arg, jump)
+    eff = _STACK_EFFECTS.get(key)
+    if eff is None:
+        eff = dis.stack_effect(opcode, arg, jump=jump)
+        if len(_STACK_EFFECTS) < 4096:
+            _STACK_EFFECTS[key] = eff
+    return eff
+
+
 class _Decoded:
+    """A code object's instructions, ready for the interpreter.
+
+    ``instrs`` in order (each with its jump target index and, for generic ops, stack
+    effects), ``targets``: indexes where control flow merges, ``handlers``: per instruction
+    the exception handler covering it on 3.11+ (index, stack depth, push lasti).
+    Raises EngineUnsupported for an opcode outside the table.
+    """
+
     __slots__ = ("handlers", "index", "instrs", "targets")
 
-    def __init__(self, code: types.CodeType, site_fn: str) -> None:
+    def __init__(self, code: types.CodeType, site_fn: str, use_dis: bool = False) -> None:
+        decoded = None if use_dis else _raw_fast(code)
+        raws, entries = decoded if decoded is not None else _raw_with_dis(code)
         table = _TABLE
         instrs: List[_Ins] = []
         index: Dict[int, int] = {}
-        bc = dis.Bytecode(code)
-        line = code.co_firstlineno
-        for raw in bc:
-            op = raw.opname
-            if op == "CACHE":
-                continue
+        for offset, op, opcode, raw_arg, argval, line in raws:
             kind = table.get(op)
-            line = _line_of(raw, line)
             if kind is None:
                 raise EngineUnsupported(
                     Reason(
@@ -414,15 +571,13 @@ class _Decoded:
                         f"(Python {_V[0]}.{_V[1]})",
                     )
                 )
-            arg = raw.arg if raw.arg is not None else 0
-            ins = _Ins(op, arg, raw.argval, line, raw.offset)
+            ins = _Ins(op, raw_arg if raw_arg is not None else 0, argval, line, offset)
             if kind == "generic" or kind == "branch" or op in _BLOCK_SETUPS:
-                opcode = raw.opcode
-                a = raw.arg if opcode >= dis.HAVE_ARGUMENT else None
-                ins.effect = dis.stack_effect(opcode, a, jump=False)
+                a = raw_arg if opcode in _HASARG else None
+                ins.effect = _stack_effect(opcode, a, False)
                 if kind == "branch" or op in _BLOCK_SETUPS:
-                    ins.jump_effect = dis.stack_effect(opcode, a, jump=True)
-            index[raw.offset] = len(instrs)
+                    ins.jump_effect = _stack_effect(opcode, a, True)
+            index[offset] = len(instrs)
             instrs.append(ins)
         targets: Set[int] = set()
         for ins in instrs:
@@ -439,9 +594,8 @@ class _Decoded:
                 targets.add(t)
         # 3.11+: exception table -> per instruction index: (handler index, depth, lasti)
         handlers: List[Optional[Tuple[int, int, bool]]] = [None] * len(instrs)
-        entries = getattr(bc, "exception_entries", None) or ()
-        for entry in entries:
-            t = index.get(entry.target)
+        for start, end, target, depth, lasti in entries:
+            t = index.get(target)
             if t is None:
                 raise EngineUnsupported(
                     Reason(
@@ -450,9 +604,9 @@ class _Decoded:
                     )
                 )
             targets.add(t)
-            h = (t, int(entry.depth), bool(entry.lasti))
-            i = index.get(entry.start, len(instrs))
-            while i < len(instrs) and instrs[i].offset < entry.end:
+            h = (t, int(depth), bool(lasti))
+            i = index.get(start, len(instrs))
+            while i < len(instrs) and instrs[i].offset < end:
                 if handlers[i] is None:
                     handlers[i] = h
                 i += 1
@@ -466,10 +620,11 @@ class _Decoded:
 class _Facts:
     """Facts with duplicates removed, in first-seen order."""
 
-    __slots__ = ("escapes", "reads", "reasons", "writes")
+    __slots__ = ("escapes", "other_writes", "reads", "reasons", "writes")
 
     def __init__(self) -> None:
         self.writes: Dict[str, Dict[Site, None]] = {}
+        self.other_writes: Dict[str, Dict[Site, None]] = {}
         self.reads: Dict[str, Dict[Site, None]] = {}
         self.escapes: Dict[Escape, None] = {}
         self.reasons: Dict[Reason, None] = {}
@@ -477,6 +632,8 @@ class _Facts:
     def merge(self, other: _Facts) -> None:
         for name, sites in other.writes.items():
             self.writes.setdefault(name, {}).update(sites)
+        for name, sites in other.other_writes.items():
+            self.other_writes.setdefault(name, {}).update(sites)
         for name, sites in other.reads.items():
             self.reads.setdefault(name, {}).update(sites)
         self.escapes.update(other.escapes)
@@ -486,6 +643,7 @@ class _Facts:
         return CodeFacts(
             writes={k: list(v) for k, v in self.writes.items()},
             reads={k: list(v) for k, v in self.reads.items()},
+            other_writes={k: list(v) for k, v in self.other_writes.items()},
             escapes=list(self.escapes),
             reasons=list(self.reasons),
         )
@@ -494,10 +652,19 @@ class _Facts:
 class _Context:
     """What is shared by the scans of one function and the code nested in it."""
 
-    __slots__ = ("builtins", "decoded", "globals", "inst_name")
+    __slots__ = ("builtins", "closure", "decoded", "factory", "globals", "inst_name", "top")
 
-    def __init__(self, globals_: Mapping[str, object], inst_name: str) -> None:
+    def __init__(
+        self,
+        globals_: Mapping[str, object],
+        inst_name: str,
+        factory: Optional[str],
+        closure: Mapping[str, object],
+    ) -> None:
         self.globals = globals_
+        self.factory = factory
+        self.closure = closure  # free variable name -> cell, for the scanned function
+        self.top: Optional[types.CodeType] = None  # the scanned function's code
         b = globals_.get("__builtins__", builtins)
         if isinstance(b, types.ModuleType):
             b = b.__dict__
@@ -520,12 +687,24 @@ class _Context:
         return v
 
 
+def _class_names(qualname: str) -> FrozenSet[str]:
+    """The classes named by a qualified name ("f.<locals>.C.m" -> {"C"})."""
+    parts = qualname.split(".")
+    return frozenset(
+        p
+        for i, p in enumerate(parts[:-1])
+        if p != "<locals>" and parts[i + 1] != "<locals>"
+    )
+
+
 def _resolve(obj: object, name: str) -> object:
     """``obj.name`` without running user code: modules' dicts and classes' MRO dicts only."""
-    if isinstance(obj, types.ModuleType):
-        return obj.__dict__.get(name, _MISSING)
-    if isinstance(obj, type):
-        for klass in obj.__mro__:
+    kind = type(obj)  # (not isinstance: that may ask a proxy's own __class__)
+    if issubclass(kind, types.ModuleType):
+        d = object.__getattribute__(obj, "__dict__")
+        return d.get(name, _MISSING) if isinstance(d, dict) else _MISSING
+    if issubclass(kind, type):
+        for klass in type.__getattribute__(obj, "__mro__"):
             d = klass.__dict__
             if name in d:
                 return d[name]
@@ -546,6 +725,9 @@ class _Scanner:
         self.code = code
         self.function = function
         self.ctx = ctx
+        if ctx.top is None:
+            ctx.top = code
+        self.class_names = _class_names(function)
         self.dec = ctx.decode(code, function)
         self.initial = dict(initial)
         nparams = code.co_argcount + code.co_kwonlyargcount
@@ -579,7 +761,10 @@ class _Scanner:
     def run(self) -> Tuple[_Facts, Dict[str, Value]]:
         summary = dict(self.initial)
         stored: Dict[str, Value] = {}
-        for _ in range(50):
+        # every pass but the last raises some summary in a lattice of small height
+        code = self.code
+        names = len(code.co_varnames) + len(code.co_cellvars) + len(code.co_freevars)
+        for _ in range(16 + 4 * (names + len(code.co_names))):
             self.summary = dict(summary)
             self.stored = dict(stored)
             self.seen = {}
@@ -614,13 +799,21 @@ class _Scanner:
             return ("chain", root, (name,))
         return v
 
+    def _load_keyed(self, key: str) -> Value:
+        """A global or instance attribute assigned in this function: what it may hold."""
+        v = _keyed_view(self.summary.get(key))
+        self.seen[key] = v
+        return v
+
     def _load(self, name: str, root: str) -> Value:
         v = self._view(name, root)
         self.seen[name] = v
         return v
 
     def _store(self, name: str, v: Value) -> None:
-        if v[0] in ("selfslot", "null"):
+        if v[0] in ("selfslot", "null", "const"):
+            # (a name held in a variable is not a constant name: ``n = "x"; setattr(self,
+            # n, v)`` is read as a non-constant name, as the source engine reads it)
             v = OTHER
         old = self.summary.get(name)
         new = v if old is None else _join(old, v)
@@ -628,16 +821,19 @@ class _Scanner:
             self.summary[name] = new
             seen = self.seen.get(name)
             if seen is not None:
-                root = seen[1] if seen[0] == "chain" else "local"
-                if self._view(name, root) != seen:
+                if name.startswith("\0"):
+                    view = _keyed_view(new)
+                else:
+                    view = self._view(name, seen[1] if seen[0] == "chain" else "local")
+                if view != seen:
                     self.rerun = True  # an earlier load in this pass saw a stale value
         olds = self.stored.get(name)
         self.stored[name] = v if olds is None else _join(olds, v)
 
     # ----------------------------------------------------------------- facts
     def _write(self, name: str, ins: _Ins) -> None:
-        if name in ("__dict__", "__class__"):
-            self._reason(ins, f"assignment to {self.ctx.inst_name}.{name}")
+        if name == "__dict__":
+            self._reason(ins, f"assignment to {self.ctx.inst_name}.__dict__")
             return
         self.facts.writes.setdefault(name, {})[self._site_at_line(ins.line)] = None
 
@@ -646,6 +842,53 @@ class _Scanner:
 
     def _reason(self, ins: _Ins, what: str) -> None:
         self.facts.reasons[Reason(self._site_at_line(ins.line), what)] = None
+
+    def _other_write(self, name: str, ins: _Ins) -> None:
+        self.facts.other_writes.setdefault(name, {})[self._site_at_line(ins.line)] = None
+
+    def _store_attr(self, owner: Value, ins: _Ins) -> None:
+        """``owner.name = v`` / ``del owner.name``: a write on the instance, or on some other
+        object that is not a class (which may be another instance of the class)."""
+        if owner == INST:
+            self._write(ins.argval, ins)
+        elif not self._is_class_object(owner):
+            self._other_write(ins.argval, ins)
+
+    def _is_class_object(self, v: Value) -> bool:
+        """``v`` is a class (or a super object): stores on it are not instance attributes."""
+        k = v[0]
+        if k in ("factory", "classobj", "super_inst", "super_factory", "superobj"):
+            return True
+        if k == "builtin":
+            return v[1] in ("object", "type", "super")
+        if k == "chain" and v[1] in ("global", "deref", "name"):
+            return self._chain_is_class(v[1], v[2])
+        return False
+
+    def _chain_is_class(self, root: str, names: Tuple[str, ...]) -> bool:
+        head = names[0]
+        obj: object = _MISSING
+        if root == "deref":
+            if head == "__class__":
+                obj = type  # the compiler's class cell: a class, whatever its value
+            else:
+                cell = self.ctx.closure.get(head) if self.code is self.ctx.top else None
+                if cell is not None:
+                    try:
+                        obj = cell.cell_contents  # type: ignore[attr-defined]
+                    except ValueError:  # an empty cell
+                        obj = _MISSING
+        else:
+            obj = self.ctx.lookup_global(head)
+        if obj is _MISSING:
+            # a name without a value, named like a class of the qualname: the class itself
+            # (not bound yet while its decorator runs)
+            return len(names) == 1 and head in self.class_names
+        for n in names[1:]:
+            obj = _resolve(obj, n)
+            if obj is _MISSING:
+                return False
+        return issubclass(type(obj), type)
 
     def _escape(self, callee: CalleeRef, position: Any, ins: _Ins) -> None:
         self.facts.escapes[Escape(callee, position, self._site_at_line(ins.line))] = None
@@ -824,6 +1067,8 @@ class _Scanner:
             if name == "__class__":
                 return FACTORY  # new instances made from it are instances too
             return ("chain", "self", (name,))
+        if name == "__class__":
+            return CLASSOBJ  # the class of some other object (or a metaclass)
         if k == "chain":
             root, names = owner[1], owner[2]
             chain = (*names, name)
@@ -856,8 +1101,8 @@ class _Scanner:
         if k == "factory":
             if name == "__new__":
                 return FACTORY_NEW
-            return OTHER
-        return OTHER
+            return ("chain", "cls", (name,))
+        return ("chain", "expr", (name,))
 
     # ----------------------------------------------------------------- calls
     def _split_callable(
@@ -893,6 +1138,19 @@ class _Scanner:
             raise self._unsupported(ins, "more keyword names than arguments in a call")
         positions: List[Any] = list(range(npos)) + list(kwnames)
         k = callable_[0]
+        if (
+            k == "chain"
+            and callable_[1] == "cls"
+            and len(callable_[2]) == 1
+            and npos >= 1
+            and args[0] == INST
+        ):
+            # ``type(self).m(self, ...)`` / ``cls.m(obj, ...)``: the class's own method called
+            # with the instance as its receiver, as ``self.m(...)`` would
+            self._read(callable_[2][0], ins)
+            return self._call(
+                ins, ("chain", "self", callable_[2]), args[1:], kwnames, open_ended
+            )
         if k == "builtin":
             result = self._call_builtin(ins, callable_, args, npos, positions, open_ended)
             if result is not None:
@@ -904,14 +1162,17 @@ class _Scanner:
             if args and args[0] == FACTORY:
                 return INST
         elif k in ("super_setattr", "super_delattr"):
-            self._named_write(ins, args[0] if npos >= 1 else None, f"super().__{k[6:]}__")
+            what = f"super().__{k[6:]}__(name, ...)"
+            self._named_write(ins, args[0] if npos >= 1 else None, what)
             return OTHER
         elif k == "chain" and callable_[1] == "self" and callable_[2] in (
             ("__setattr__",),
             ("__delattr__",),
         ):
             self._named_write(
-                ins, args[0] if npos >= 1 else None, f"{self.ctx.inst_name}.{callable_[2][0]}"
+                ins,
+                args[0] if npos >= 1 else None,
+                f"{self.ctx.inst_name}.{callable_[2][0]}(name, ...)",
             )
         elif k == "func":
             code = callable_[1]
@@ -938,13 +1199,17 @@ class _Scanner:
         if which in ("setattr", "delattr", "object.__setattr__", "object.__delattr__"):
             if first == INST:
                 self._named_write(ins, second, f"{which}({inst}, name, ...)")
-            return OTHER
-        if which == "harmless":
+            elif first is not None and second is not None and second[0] == "const":
+                if isinstance(second[1], str) and not self._is_class_object(first):
+                    self._other_write(second[1], ins)
             return OTHER
         if which == "type":
-            if npos == 1 and len(args) == 1 and first == INST:
-                return FACTORY
-            return OTHER if not any(v == INST for v in args) else None
+            # reported as an escape like any builtin (the driver knows builtins); what it
+            # returns makes new instances of the class: they are tracked too
+            self._report_escapes(ins, callable_, args, positions)
+            if npos == 1 and not open_ended:
+                return FACTORY if first == INST else CLASSOBJ
+            return OTHER
         if which in ("getattr", "hasattr", "object.__getattribute__"):
             if first == INST and second is not None and second[0] == "const":
                 name = second[1]
@@ -970,7 +1235,7 @@ class _Scanner:
                 return SUPER_INST
             if v == FACTORY:
                 return SUPER_FACTORY
-            return OTHER
+            return SUPEROBJ
         if which == "object.__new__":
             if first == FACTORY:
                 return INST
@@ -1000,6 +1265,11 @@ class _Scanner:
                 return CalleeRef("unknown", text=self.ctx.inst_name + "." + ".".join(names))
             if root == "super":
                 return CalleeRef("unknown", text="super()." + ".".join(names))
+            if root == "cls":
+                owner = self.ctx.factory or f"type({self.ctx.inst_name})"
+                return CalleeRef("unknown", text=owner + "." + ".".join(names))
+            if root == "expr":
+                return CalleeRef("unknown", text="(...)." + ".".join(names))
             return CalleeRef("unknown", text=".".join(names))
         if k == "func":
             return CalleeRef("code", code=callable_[1])
@@ -1033,6 +1303,8 @@ class _Scanner:
                 args = [OTHER] * pos + [INST]
                 if length is not None:
                     args += [OTHER] * (length - pos - 1)
+        elif argv == FACTORY_SEQ:
+            args = [FACTORY]
         elif argv[0] == "const" and isinstance(argv[1], tuple):
             args = [("const", x) for x in argv[1]]
             open_ended = False
@@ -1101,24 +1373,21 @@ class _Scanner:
         qn = getattr(code, "co_qualname", None)
         if isinstance(qn, str):
             return qn
+        if not self.code.co_flags & 0x02:  # no CO_NEWLOCALS: a class body
+            return f"{self.function}.{code.co_name}"
         return f"{self.function}.<locals>.{code.co_name}"
 
     def _scan_nested(self) -> None:
+        """Read the code objects made here: with what they can see of the instance (free
+        variables, default values, a comprehension's iterator), or for their stores on other
+        objects (other_writes) when they see nothing of it."""
         for code, params in list(self.made.values()):
             initial: Dict[str, Value] = {}
-            interesting = False
             for fv in code.co_freevars:
                 v = self.summary.get(fv)
                 if v is not None and v != OTHER:
                     initial[fv] = v
-                    if _RANK.get(v[0], 0):
-                        interesting = True
-            for n, v in params.items():
-                initial[n] = v
-                if _RANK.get(v[0], 0):
-                    interesting = True
-            if not interesting:
-                continue
+            initial.update(params)
             sub = _Scanner(code, self._nested_name(code), initial, self.ctx)
             facts, stored = sub.run()
             self.facts.merge(facts)
@@ -1151,7 +1420,9 @@ def _op_load_const(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     c = ins.argval
     if isinstance(c, types.CodeType):
         stack.append(("code", c))
-    elif isinstance(c, str) or (isinstance(c, tuple) and all(isinstance(x, str) for x in c)):
+    elif isinstance(c, (str, bytes)) or (
+        isinstance(c, tuple) and all(isinstance(x, str) for x in c)
+    ):
         stack.append(("const", c))
     else:
         stack.append(OTHER)
@@ -1213,9 +1484,27 @@ def _global_value(s: _Scanner, name: str) -> Value:
     return ("chain", "global", (name,))
 
 
+# Globals this function assigns are summarised like locals, under this key prefix (no
+# variable name starts with a NUL).
+_GLOBAL_KEY = "\0global:"
+
+
+def _keyed_view(v: Optional[Value]) -> Value:
+    """What a load of an assigned global/attribute sees: only the instance (and kin) matter."""
+    return v if v is not None and _RANK.get(v[0], 0) else OTHER
+
+
+@_h("STORE_GLOBAL")
+def _op_store_global(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    s._store(_GLOBAL_KEY + ins.argval, s._pop(stack, ins))
+
+
 @_h("LOAD_GLOBAL")
 def _op_load_global(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     v = _global_value(s, ins.argval)
+    assigned = s._load_keyed(_GLOBAL_KEY + ins.argval)
+    if assigned is not OTHER:
+        v = assigned  # ``global g; g = self``: the global may hold the instance
     if _V >= (3, 11) and ins.arg & 1:
         if _V >= (3, 13):
             stack.append(v)
@@ -1265,7 +1554,7 @@ def _op_load_super_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     elif self_v == FACTORY:
         sup = SUPER_FACTORY
     else:
-        sup = OTHER
+        sup = SUPEROBJ
     v = s._getattr(sup, ins.argval, ins)
     if ins.arg & 1:
         stack.append(v)
@@ -1278,15 +1567,12 @@ def _op_load_super_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 def _op_store_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     owner = s._pop(stack, ins)
     s._pop(stack, ins)
-    if owner == INST:
-        s._write(ins.argval, ins)
+    s._store_attr(owner, ins)
 
 
 @_h("DELETE_ATTR")
 def _op_delete_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    owner = s._pop(stack, ins)
-    if owner == INST:
-        s._write(ins.argval, ins)
+    s._store_attr(s._pop(stack, ins), ins)
 
 
 def _seq_of(items: List[Value]) -> Value:
@@ -1295,6 +1581,8 @@ def _seq_of(items: List[Value]) -> Value:
             return ("seq", i, len(items))
     if any(_holds_inst(v) for v in items):
         return SEQ_ANY
+    if items and items[0] == FACTORY:
+        return FACTORY_SEQ
     return OTHER
 
 
@@ -1410,7 +1698,7 @@ def _op_unpack_sequence(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 def _op_unpack_ex(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     v = s._pop(stack, ins)
     n = (ins.arg & 0xFF) + 1 + (ins.arg >> 8)
-    item = INST if _holds_inst(v) else OTHER
+    item = INST if _holds_inst(v) else OTHER  # (the starred target: a list)
     stack.extend([item] * n)
 
 
@@ -1605,11 +1893,14 @@ def scan(
     qualname: str,
     globals_: Mapping[str, object],
     factory: Optional[str] = None,
+    closure: Optional[Tuple[Any, ...]] = None,
 ) -> CodeFacts:
     """Read ``code`` and report what it does with the instance held by ``tracked`` names.
 
-    See the module docstring and ``_model.CodeFacts``.  Raises ``EngineUnsupported`` when
-    the bytecode contains an opcode this engine does not know.
+    ``closure`` holds the cells of ``code.co_freevars`` (classes are also recognised by
+    the values of free variables).  See the module docstring and ``_model.CodeFacts``.
+    Raises ``EngineUnsupported`` when the bytecode contains an opcode this engine does not
+    know.
     """
     if not _TABLE:
         raise EngineUnsupported(
@@ -1620,9 +1911,24 @@ def scan(
         )
     names = sorted(tracked)
     inst_name = names[0] if names else "obj"
-    ctx = _Context(globals_, inst_name)
+    cells: Dict[str, object] = {}
+    if closure is not None:
+        cells = dict(zip(code.co_freevars, closure))
+    ctx = _Context(globals_, inst_name, factory, cells)
     initial: Dict[str, Value] = {name: INST for name in tracked}
     if factory is not None and factory not in initial:
         initial[factory] = FACTORY
-    facts, _ = _Scanner(code, qualname, initial, ctx).run()
+    try:
+        facts, _ = _Scanner(code, qualname, initial, ctx).run()
+    except EngineUnsupported:
+        raise
+    except (IndexError, KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        # a defect of this engine must not break the user's class: let the driver fall
+        # back to the other engine, naming what went wrong
+        raise EngineUnsupported(
+            Reason(
+                Site(qualname, code.co_filename, code.co_firstlineno),
+                f"the bytecode engine failed on this function ({type(exc).__name__}: {exc})",
+            )
+        ) from exc
     return facts.to_code_facts()

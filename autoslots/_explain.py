@@ -6,7 +6,7 @@ for any other class it reports what autoslots *would* build, without building it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
 
 from ._errors import AutoSlotsError
@@ -48,6 +48,7 @@ class Explanation:
     dict_because: List[str] = field(default_factory=list)
     weakref: bool = False
     reasons: List[Reason] = field(default_factory=list)
+    notes: List[Reason] = field(default_factory=list)
     bases: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     descriptors: Dict[str, str] = field(default_factory=dict)
     cached_properties: List[str] = field(default_factory=list)
@@ -78,6 +79,7 @@ class Explanation:
             "reasons": [
                 {**_site_dict(reason.site), "what": reason.what} for reason in self.reasons
             ],
+            "notes": [{**_site_dict(note.site), "what": note.what} for note in self.notes],
             "bases": {base: list(names) for base, names in self.bases.items()},
             "descriptors": dict(self.descriptors),
             "cached_properties": list(self.cached_properties),
@@ -97,7 +99,7 @@ class Explanation:
         if self.error is not None:
             lines.append(f"  refused: {self.error}")
             return lines
-        lines.append(f"  slots ({len(self.slots)}):")
+        lines.append(f"  instance attributes ({len(self.slots)}):")
         width = max((len(slot.name) for slot in self.slots), default=0)
         for slot in self.slots:
             lines.append(f"    {slot.name.ljust(width)}  {_slot_origin(slot)}")
@@ -113,6 +115,9 @@ class Explanation:
         if self.reasons:
             lines.append("  the attribute set cannot be proven:")
             lines.extend(f"    - {reason}" for reason in self.reasons)
+        if self.notes:
+            lines.append("  notes:")
+            lines.extend(f"    - {note}" for note in self.notes)
         return lines
 
 
@@ -139,7 +144,7 @@ def _inherited_options(cls: type) -> Options:
     for base in cls.__mro__[1:]:
         record = get_record(base)
         if record is not None:
-            return record.options
+            return replace(record.options, mixin=False)
     return Options()
 
 
@@ -151,6 +156,7 @@ def _from_inference(cls: type, inference: Inference, options: Options) -> Explan
         options=options,
         slots=[SlotInfo(name, tuple(sites), name) for name, sites in inference.slots.items()],
         reasons=list(inference.reasons),
+        notes=list(inference.notes),
         descriptors=dict(inference.descriptors),
         cached_properties=list(inference.cached_properties),
         engines=dict(inference.engines),
@@ -171,6 +177,7 @@ def _from_record(cls: type, record: Record, *, autoslotted: bool) -> Explanation
 
 
 def _slot_infos(inference: Inference, plan: Plan, options: Options) -> List[SlotInfo]:
+    """Each attribute with where it lives: its slot, a hidden slot, a base's, or the dict."""
     provided = {name: base for base, names in plan.inherited.items() for name in names}
     sites: Dict[str, Tuple[Site, ...]] = {
         name: tuple(found) for name, found in inference.slots.items()
@@ -179,10 +186,18 @@ def _slot_infos(inference: Inference, plan: Plan, options: Options) -> List[Slot
         sites.setdefault(name, ())
     for name in inference.cached_properties:
         sites.setdefault(name, ())
-    return [
-        SlotInfo(name, sites[name], plan.storage.get(name, name), provided.get(name))
-        for name in sorted(sites)
-    ]
+    infos = []
+    for name in sorted(sites):
+        if name in provided:
+            storage = name
+        elif name in plan.storage:
+            storage = plan.storage[name]
+        elif name in plan.slots:
+            storage = name
+        else:
+            storage = "__dict__"
+        infos.append(SlotInfo(name, sites[name], storage, provided.get(name)))
+    return infos
 
 
 def _slot_origin(slot: SlotInfo) -> str:
@@ -195,6 +210,8 @@ def _slot_origin(slot: SlotInfo) -> str:
         text = "named by extra= or a cached_property"
     if slot.provided_by is not None:
         text += f"; stored by base {slot.provided_by}"
+    elif slot.storage == "__dict__":
+        text += "; stored in the instance __dict__"
     elif slot.storage != slot.name:
         text += f"; stored in slot {slot.storage!r}"
     return text

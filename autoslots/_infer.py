@@ -49,6 +49,10 @@ class Inference:
     # Names the class's code assigns but that a data descriptor (a property, a
     # builtin attribute such as ``BaseException.args``) owns: never slots.
     descriptors: Dict[str, str] = field(default_factory=dict)
+    # Hints that do not keep a __dict__: names the class's code reads on the
+    # instance but never sets (a mixin relying on its subclasses, or code outside the
+    # class setting them: the latter needs ``extra=``).
+    notes: List[Reason] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,9 @@ class _Driver:
         self.result = Inference(name, qualname, module)
         self.writes: Dict[str, List[Site]] = {}
         self.reads: Dict[str, List[Site]] = {}
-        self.seen: Set[Tuple[types.CodeType, Tuple[str, ...], Optional[str]]] = set()
+        # (code, tracked, factory, id of the closure): two methods wrapped by one
+        # decorator share the wrapper's code but not its closure.
+        self.seen: Set[Tuple[types.CodeType, Tuple[str, ...], Optional[str], int]] = set()
 
     # -- the pipeline -------------------------------------------------------------
 
@@ -189,7 +195,7 @@ class _Driver:
     # -- reading one function -----------------------------------------------------
 
     def _read(self, reader: _Reader, depth: int) -> None:
-        key = (reader.code, reader.tracked, reader.factory)
+        key = (reader.code, reader.tracked, reader.factory, id(reader.closure))
         if key in self.seen:
             return
         self.seen.add(key)
@@ -197,6 +203,11 @@ class _Driver:
         if facts is None:
             return
         for attr, sites in facts.writes.items():
+            self.writes.setdefault(attr, []).extend(sites)
+        for attr, sites in facts.other_writes.items():
+            # Writes on objects that may be instances of the class (another node of
+            # a tree, an alias the engine could not follow): slotting them is safe,
+            # missing one would break the class.
             self.writes.setdefault(attr, []).extend(sites)
         for attr, sites in facts.reads.items():
             self.reads.setdefault(attr, []).extend(sites)
@@ -215,6 +226,7 @@ class _Driver:
                     qualname=reader.qualname,
                     globals_=reader.globals_,
                     factory=reader.factory,
+                    closure=reader.closure,
                 )
             except EngineUnsupported as exc:
                 last = exc
@@ -263,7 +275,10 @@ class _Driver:
             code = callee.code
             if not isinstance(code, types.CodeType):
                 return "is a local function that cannot be read"
-            func = types.FunctionType(code, dict(reader.globals_))
+            # Its free variables belong to a frame that no longer runs: empty cells
+            # stand in for them (their values are not needed to read the code).
+            cells = tuple(types.CellType() for _ in code.co_freevars)
+            func = types.FunctionType(code, dict(reader.globals_), closure=cells)
             local_name = reader.qualname + ".<locals>." + code.co_name
             func.__qualname__ = getattr(code, "co_qualname", local_name)
             return (func, False)
@@ -353,7 +368,12 @@ class _Driver:
         return None
 
     def _check_reads(self) -> None:
-        """A name read on the instance that nothing in the class sets is set from outside."""
+        """Note names read on the instance that nothing in the class sets.
+
+        This is not a reason: the contract lets setting an attribute the class never
+        sets fail, and a behaviour-only mixin reads what its subclasses set (P47).
+        The note tells a user where ``extra=`` may be needed.
+        """
         if self._has_getattr_hook():
             return
         for attr, sites in sorted(self.reads.items()):
@@ -365,10 +385,12 @@ class _Driver:
                 continue
             if attr in self.result.cached_properties:
                 continue
-            self._reason(
-                sites[0],
-                f"reads self.{attr}, which the class's code never sets "
-                f"(set from outside the class? add it with extra=({attr!r},))",
+            self.result.notes.append(
+                Reason(
+                    sites[0],
+                    f"reads self.{attr}, which the class's code never sets (if code "
+                    f"outside the class sets it, add it with extra=({attr!r},))",
+                )
             )
 
     def _has_getattr_hook(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import sys
 import types
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
@@ -20,6 +21,7 @@ from ._runtime import _MISSING
 
 if TYPE_CHECKING:
     from ._infer import Inference
+    from ._model import Reason
 
 # Where a class's Record lives: its own ``__dict__`` under this name.
 RECORD_ATTR = "__autoslots__"
@@ -294,16 +296,26 @@ def plan_layout(
     dict_base = _dict_base(bases)
     variable = _variable_size_base(bases)
 
+    dict_user: Optional[Tuple[type, Reason]] = None
     if dict_base is not None:
         plan.keeps_dict = True
         plan.dict_because.append(f"base {dict_base.__qualname__} has a __dict__")
+        dict_user = _base_using_dict(mro)
+        if dict_user is not None:
+            user, reason = dict_user
+            plan.dict_because.append(
+                f"base {user.__qualname__} uses the instance __dict__ ({reason}), so "
+                f"attributes stay in it"
+            )
     if options.dict:
         plan.keeps_dict = True
         plan.dict_because.append("dict=True")
     if "__dict__" in explicit:
         plan.keeps_dict = True
         plan.dict_because.append("its __slots__ declares __dict__")
-    unproven = needs_proof(name, bases, namespace, options) and bool(inference.reasons)
+    unproven = needs_proof(name, bases, namespace, options) and bool(
+        all_reasons(inference, bases)
+    )
     if unproven:
         plan.keeps_dict = True
         plan.dict_because.append("its attribute set cannot be proven (reasons below)")
@@ -319,7 +331,7 @@ def plan_layout(
     if not options.mixin:
         # A class whose attribute set cannot be proven keeps the plain class's
         # behaviour (vars(), __dict__ writes) unless the user asked for dict=True.
-        if not unproven or options.dict:
+        if (not unproven or options.dict) and dict_user is None:
             for attr in inference.slots:
                 want(attr)
             for attr in _mixin_names(mro):
@@ -329,6 +341,13 @@ def plan_layout(
         for attr in options.extra:
             want(attr)
 
+    for attr in explicit:
+        if attr in namespace and is_data_descriptor(namespace[attr]):
+            if not isinstance(namespace[attr], types.MemberDescriptorType):
+                raise AutoSlotsError(
+                    f"{name}: __slots__ declares {attr!r}, which the class body also "
+                    f"defines as a {type(namespace[attr]).__name__}; remove one of them"
+                )
     own: List[str] = []
     for attr in wanted:
         _place(attr, name, mro, namespace, plan, own)
@@ -383,11 +402,59 @@ def plan_layout(
     if options.weakref and not base_weakref and variable is None and not options.mixin:
         slots.append("__weakref__")
         plan.weakref = True
-    if options.mixin and "__weakref__" in explicit and not base_weakref:
+    elif "__weakref__" in explicit and not base_weakref and variable is None:
         slots.append("__weakref__")
         plan.weakref = True
     plan.slots = tuple(slots)
     return plan
+
+
+_dict_users: weakref.WeakKeyDictionary[type, Optional[Reason]] = weakref.WeakKeyDictionary()
+
+
+def _base_using_dict(mro: Tuple[type, ...]) -> Optional[Tuple[type, Reason]]:
+    """A Python base class whose code reads or writes ``self.__dict__`` (or ``vars()``).
+
+    Moving attributes into slots would hide them from such code, so a class over that
+    base keeps its attributes in the ``__dict__``, as the plain class does.
+    """
+    for klass in mro:
+        if not klass.__dictoffset__ or not klass.__flags__ & _HEAPTYPE:
+            continue
+        try:
+            found = _dict_users[klass]
+        except KeyError:
+            found = _dict_reason(klass)
+            _dict_users[klass] = found
+        if found is not None:
+            return klass, found
+    return None
+
+
+def _dict_reason(klass: type) -> Optional[Reason]:
+    from ._infer import infer_class
+    from ._model import Reason, Site
+
+    record = get_record(klass)
+    try:
+        reasons = record.inference.reasons if record is not None else infer_class(klass).reasons
+    except Exception as exc:  # a base the engines cannot read: assume the worst
+        return Reason(Site(klass.__qualname__, "?", 0), f"cannot be read: {exc}")
+    for reason in reasons:
+        if "__dict__" in reason.what or "vars(" in reason.what:
+            return reason
+    return None
+
+
+def all_reasons(inference: Inference, bases: Tuple[type, ...]) -> List[Reason]:
+    """Why the attribute set is unproven: the class's own reasons and those of the
+    autoslotted mixins among its bases (whose attributes this class slots)."""
+    reasons = list(inference.reasons)
+    for klass in static_mro(bases):
+        record = get_record(klass)
+        if record is not None and record.options.mixin:
+            reasons.extend(r for r in record.inference.reasons if r not in reasons)
+    return reasons
 
 
 def needs_proof(

@@ -93,11 +93,21 @@ class CodeFacts:
 
     writes: Dict[str, List[Site]] = field(default_factory=dict)
     reads: Dict[str, List[Site]] = field(default_factory=dict)
+    # Attribute names written on objects that are not provably the tracked instance
+    # and not a class object (``other.x = v``, ``self.left.parent = self``,
+    # ``for i, o in enumerate([self]): o.y = 1``, ``self.fluent().z = 1``): any of them may
+    # be an instance of the class, so the driver slots them too.  Writes through
+    # ``type(self)``, ``self.__class__``, ``cls`` or the class's own name are class
+    # attributes and are not listed.
+    other_writes: Dict[str, List[Site]] = field(default_factory=dict)
     escapes: List[Escape] = field(default_factory=list)
     reasons: List[Reason] = field(default_factory=list)
 
     def add_write(self, name: str, site: Site) -> None:
         self.writes.setdefault(name, []).append(site)
+
+    def add_other_write(self, name: str, site: Site) -> None:
+        self.other_writes.setdefault(name, []).append(site)
 
     def add_read(self, name: str, site: Site) -> None:
         self.reads.setdefault(name, []).append(site)
@@ -107,6 +117,8 @@ class CodeFacts:
             self.writes.setdefault(name, []).extend(sites)
         for name, sites in other.reads.items():
             self.reads.setdefault(name, []).extend(sites)
+        for name, sites in other.other_writes.items():
+            self.other_writes.setdefault(name, []).extend(sites)
         self.escapes.extend(other.escapes)
         self.reasons.extend(other.reasons)
 

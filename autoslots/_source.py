@@ -4,13 +4,15 @@ It is the fallback for functions whose bytecode the bytecode engine does not und
 (a newer CPython) and a cross-check of that engine.  It finds the function's node in the
 parsed source file, resolves every name with Python's scoping rules (function, class and
 comprehension scopes, ``global``/``nonlocal``, class scopes not enclosing their methods)
-and reports the same facts as the bytecode engine: writes, reads, escapes and reasons.
+and reports the same facts as the bytecode engine: writes, reads, escapes and reasons,
+and the attribute names stored on other objects that are not classes (``other_writes``,
+from all code nested in the function, whether or not it sees the instance).
 
 Names are compared as the compiler stores them: identifiers inside a class are mangled
-(``__x`` in ``class C`` is ``_C__x``), exactly as the compiler does it, so that attribute
-names agree with the bytecode.  The class used for mangling is the innermost class that
-lexically encloses the code, which is what the compiler uses; it equals the class named
-by the qualname in every ordinary case.
+(``__x`` in ``class C`` is ``_C__x``), so that attribute names agree with the bytecode.
+The class used for mangling is the innermost class that lexically encloses the code,
+which is what the compiler uses; it equals the class named by the qualname in every
+ordinary case.
 
 The alias analysis is flow-insensitive: a variable that is ever assigned the instance is
 treated as the instance everywhere.  That can only over-approximate the writes.
@@ -25,6 +27,7 @@ import inspect
 import linecache
 import sys
 import types
+import warnings
 from typing import (
     Any,
     Callable,
@@ -62,7 +65,7 @@ _MISSING: Any = object()
 # Every node class of Python 3.9-3.13's syntax trees.  A function that contains any
 # other node (syntax of a newer Python) is not read: the engine never guesses.
 _KNOWN_NODES = frozenset(
-    '''
+    """
     Add And AnnAssign Assert Assign AsyncFor AsyncFunctionDef AsyncWith Attribute AugAssign
     AugLoad AugStore Await BinOp BitAnd BitOr BitXor BoolOp Break Bytes Call ClassDef Compare
     Constant Continue Del Delete Dict DictComp Div Ellipsis Eq ExceptHandler Expr Expression
@@ -74,7 +77,7 @@ _KNOWN_NODES = frozenset(
     Starred Store Str Sub Subscript Suite Try TryStar Tuple TypeAlias TypeIgnore TypeVar
     TypeVarTuple UAdd USub UnaryOp While With Yield YieldFrom alias arg arguments comprehension
     keyword match_case withitem
-    '''.split()
+    """.split()
 )
 
 
@@ -108,10 +111,6 @@ class _Scope:
         # name -> the nodes that bind it: a def or lambda node, or None for anything else
         self.binders: Dict[str, List[Optional[ast.AST]]] = {}
         self.cells: Set[str] = set()
-
-    @property
-    def function_like(self) -> bool:
-        return self.kind in ("function", "comprehension")
 
     def bind(self, name: str, binder: Optional[ast.AST] = None) -> None:
         self.bound.add(name)
@@ -317,11 +316,13 @@ class _ScopeBuilder:
 
 # -- source files ---------------------------------------------------------------------
 
-_CACHE: Dict[str, Tuple[List[str], Optional[_Module]]] = {}
+# Parsed files, most recently used last; a few dozen files cover any class hierarchy.
+_CACHE: Dict[str, Tuple[List[str], Union[_Module, str]]] = {}
+_CACHE_SIZE = 64
 
 
-def _load_module(code: types.CodeType, globals_: Mapping[str, object]) -> Optional[_Module]:
-    """The analysed source file of ``code``, parsed once per file (None if no source)."""
+def _load_module(code: types.CodeType, globals_: Mapping[str, object]) -> Union[_Module, str]:
+    """The analysed source file of ``code``, parsed once per file, or why there is none."""
     filename = code.co_filename
     module_globals = globals_ if isinstance(globals_, dict) else None
     lines = linecache.getlines(filename, module_globals)
@@ -338,16 +339,23 @@ def _load_module(code: types.CodeType, globals_: Mapping[str, object]) -> Option
             filename = source_file
             lines = linecache.getlines(filename, module_globals)
     if not lines:
-        return None
+        return "no source code is available for it"
     cached = _CACHE.get(filename)
     if cached is not None and (cached[0] is lines or cached[0] == lines):
+        _CACHE[filename] = _CACHE.pop(filename)
         return cached[1]
+    module: Union[_Module, str]
     try:
-        tree = ast.parse("".join(lines), filename)
-        module: Optional[_Module] = _Module(tree)
-    except (SyntaxError, ValueError, RecursionError):
-        module = None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to report
+            tree = ast.parse("".join(lines), filename)
+        module = _Module(tree)
+    except (SyntaxError, ValueError, RecursionError) as exc:
+        module = f"its source file cannot be parsed ({type(exc).__name__}: {exc})"
+    _CACHE.pop(filename, None)
     _CACHE[filename] = (lines, module)
+    while len(_CACHE) > _CACHE_SIZE:
+        del _CACHE[next(iter(_CACHE))]
     return module
 
 
@@ -504,9 +512,7 @@ def _code_for(
 # -- walking one function --------------------------------------------------------------
 
 
-def _walk_scope(
-    root: _FunctionNode, module: _Module
-) -> Iterator[Tuple[ast.AST, _Scope]]:
+def _walk_scope(root: _FunctionNode, module: _Module) -> Iterator[Tuple[ast.AST, _Scope]]:
     """Every node of ``root``'s code and the code nested in it, with its scope.
 
     The decorators and defaults of ``root`` belong to the enclosing code and are not
@@ -580,13 +586,16 @@ class _Scanner:
         factory: Optional[str],
         globals_: Mapping[str, object],
         qualname: str,
+        closure: Optional[Tuple[Any, ...]] = None,
     ) -> None:
         self.module = module
         self.root = root
         self.root_scope = module.scope_of[id(root)]
         self.code = code
         self.globals_ = globals_
+        self.closure = closure
         self.qualname = qualname
+        self.class_names = _class_names(qualname)
         self.filename = code.co_filename
         self.facts = CodeFacts()
         self.tracked: Set[_Binding] = {self._binding(self.root_scope, n) for n in tracked}
@@ -596,6 +605,11 @@ class _Scanner:
         self.nodes = list(_walk_scope(root, module))
         self._qualnames: Dict[int, str] = {id(self.root_scope): qualname}
         self._skip_writes: Set[int] = set()
+        self._containers: Dict[_Binding, List[Tuple[ast.expr, _Scope]]] = {}
+        # plain ``name = value`` assignments, and bindings that store nothing (``x: int``)
+        self._assigned: Dict[_Binding, List[Tuple[ast.expr, _Scope]]] = {}
+        self._declared: Dict[_Binding, int] = {}
+        self._collect_assignments()
 
     # -- names --------------------------------------------------------------------
 
@@ -617,8 +631,10 @@ class _Scanner:
         assert parent is not None
         outer = self._qualname(parent)
         node = scope.node
-        if isinstance(node, _COMPREHENSIONS) and _INLINED_COMPREHENSIONS and not isinstance(
-            node, ast.GeneratorExp
+        if (
+            isinstance(node, _COMPREHENSIONS)
+            and _INLINED_COMPREHENSIONS
+            and not isinstance(node, ast.GeneratorExp)
         ):
             name = outer
         else:
@@ -649,12 +665,23 @@ class _Scanner:
         return False
 
     def _is_factory(self, expr: ast.AST, scope: _Scope) -> bool:
-        return isinstance(expr, ast.Name) and self._name_binding(expr, scope) in self.factories
+        """A class whose instances are instances too: the factory parameter (or an alias),
+        ``type(self)`` or ``self.__class__``."""
+        if isinstance(expr, ast.Name):
+            return self._name_binding(expr, scope) in self.factories
+        if isinstance(expr, ast.Attribute):
+            return expr.attr == "__class__" and self._is_instance(expr.value, scope)
+        if isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
+            only = expr.args[0]
+            return (
+                not isinstance(only, ast.Starred)
+                and self._is_instance(only, scope)
+                and self._value(expr.func, scope) is type
+            )
+        return False
 
     def _is_product(self, call: ast.Call, scope: _Scope) -> bool:
         """``cls(...)``, ``cls.__new__(cls)``, ``super().__new__(cls)``, ``object.__new__(cls)``."""
-        if not self.factories:
-            return False
         func = call.func
         if self._is_factory(func, scope):
             return True
@@ -702,7 +729,32 @@ class _Scanner:
 
     # -- aliases --------------------------------------------------------------------
 
+    def _collect_containers(self) -> None:
+        """Local variables assigned a tuple, list or set display: ``items = [self, x]``."""
+        for node, scope in self.nodes:
+            targets: List[ast.expr] = []
+            value: Optional[ast.expr] = None
+            if isinstance(node, ast.Assign):
+                targets, value = list(node.targets), node.value
+            elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+                targets, value = [node.target], node.value
+            if not isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+                continue
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    binding = self._name_binding(target, scope)
+                    self._containers.setdefault(binding, []).append((value, scope))
+
+    def _displays(self, expr: ast.expr, scope: _Scope) -> List[Tuple[ast.expr, _Scope]]:
+        """The displays ``expr`` may be: itself, or what a local container was assigned."""
+        if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+            return [(expr, scope)]
+        if isinstance(expr, ast.Name):
+            return self._containers.get(self._name_binding(expr, scope), [])
+        return []
+
     def _collect_flows(self) -> List[_Flow]:
+        self._collect_containers()
         flows: List[_Flow] = []
         for node, scope in self.nodes:
             if isinstance(node, ast.Assign):
@@ -724,9 +776,24 @@ class _Scanner:
                 for index, gen in enumerate(node.generators):
                     where = scope if index == 0 else inner
                     self._iteration_flow(flows, gen.target, inner, gen.iter, where)
+            elif type(node).__name__ == "Match":
+                self._match_flows(flows, node, scope)
             if isinstance(node, _FUNCTION_NODES):
                 self._default_flows(flows, node, scope)
         return flows
+
+    def _match_flows(self, flows: List[_Flow], node: ast.AST, scope: _Scope) -> None:
+        """``match self: case C() as s``: a capture of the whole subject is the subject."""
+        subject = getattr(node, "subject", None)
+        if not isinstance(subject, ast.expr):
+            return
+        for case in getattr(node, "cases", []):
+            names = [
+                self._binding(scope, _mangle(name, scope.private))
+                for name in _subject_captures(getattr(case, "pattern", None))
+            ]
+            if names:
+                flows.append((names, subject, scope))
 
     def _flow(
         self, flows: List[_Flow], target: ast.AST, tscope: _Scope, value: ast.expr, vscope: _Scope
@@ -736,6 +803,11 @@ class _Scanner:
             flows.append(([self._name_binding(target, tscope)], value, vscope))
             return
         if not isinstance(target, (ast.Tuple, ast.List)):
+            return
+        if isinstance(value, ast.Name):
+            # ``a, b = pair`` where ``pair = (self, x)``
+            for display, where in self._displays(value, vscope):
+                self._flow(flows, target, tscope, display, where)
             return
         if not isinstance(value, (ast.Tuple, ast.List)):
             return  # unpacking a computed sequence: not followed (as a container)
@@ -768,13 +840,14 @@ class _Scanner:
         vscope: _Scope,
     ) -> None:
         """``for s in (self, other)``: the loop variable may be the instance."""
-        if isinstance(iterable, (ast.Tuple, ast.List, ast.Set)):
-            for elt in iterable.elts:
+        for display, where in self._displays(iterable, vscope):
+            assert isinstance(display, (ast.Tuple, ast.List, ast.Set))
+            for elt in display.elts:
                 if isinstance(elt, ast.Starred):
                     for part in _literal_elements(elt.value) or []:
-                        self._flow(flows, target, tscope, part, vscope)
+                        self._flow(flows, target, tscope, part, where)
                 else:
-                    self._flow(flows, target, tscope, elt, vscope)
+                    self._flow(flows, target, tscope, elt, where)
 
     def _target_names(self, target: ast.AST, scope: _Scope) -> List[_Binding]:
         return [
@@ -824,7 +897,8 @@ class _Scanner:
                 target = node.target
                 if isinstance(target, ast.Attribute) and self._is_instance(target.value, scope):
                     name = _mangle(target.attr, scope.private)
-                    self.facts.add_read(name, self._site(target, scope))
+                    if name != "__dict__":  # the reason is given for the target
+                        self.facts.add_read(name, self._site(target, scope))
             elif isinstance(node, ast.Call):
                 self._call(node, scope)
             elif isinstance(node, ast.ClassDef):
@@ -844,6 +918,13 @@ class _Scanner:
 
     def _attribute(self, node: ast.Attribute, scope: _Scope) -> None:
         if not self._is_instance(node.value, scope):
+            if (
+                not isinstance(node.ctx, ast.Load)
+                and id(node) not in self._skip_writes
+                and not self._is_class_object(node.value, scope)
+            ):
+                name = _mangle(node.attr, scope.private)
+                self.facts.add_other_write(name, self._site(node, scope))
             return
         name = _mangle(node.attr, scope.private)
         site = self._site(node, scope)
@@ -872,12 +953,139 @@ class _Scanner:
         if not isinstance(expr, ast.Name):
             return _MISSING
         name = _mangle(expr.id, scope.private)
+        if self._is_outer_variable(expr, scope):
+            return self._cell_value(name)
         kind, _ = self.module.resolve(scope, name)
         if kind != "global":
             return _MISSING
         if name in self.globals_:
             return self.globals_[name]
         return getattr(builtins, name, _MISSING)
+
+    def _is_outer_variable(self, expr: ast.Name, scope: _Scope) -> bool:
+        """A free variable of the scanned function itself (its value is in ``closure``).
+
+        Nested code reaches such a variable through the scanned function.  ``__class__``
+        (zero-argument super) is a free variable the source does not bind anywhere.
+        """
+        name = _mangle(expr.id, scope.private)
+        kind, where = self.module.resolve(scope, name)
+        if kind == "free":
+            return not self._inside_root(where)
+        return kind == "global" and name in self.code.co_freevars
+
+    def _cell_value(self, name: str) -> object:
+        """The value in the closure cell of the scanned function's free variable ``name``."""
+        freevars = self.code.co_freevars
+        if self.closure is None or name not in freevars:
+            return _MISSING
+        index = freevars.index(name)
+        if index >= len(self.closure):
+            return _MISSING
+        try:
+            return self.closure[index].cell_contents
+        except (ValueError, AttributeError):  # an empty cell: not bound yet
+            return _MISSING
+
+    def _collect_assignments(self) -> None:
+        """Plain assignments to variables, as the compiler stores them one by one.
+
+        ``a, b = x, y`` (two or three items, no unpacking) stores each value directly;
+        a longer or nested display is built and unpacked, which leaves its items unknown.
+        ``x: int`` and ``del x`` bind the name without storing a value.
+        """
+        for node, scope in self.nodes:
+            pairs: List[Tuple[ast.expr, Optional[ast.expr]]] = []
+            if isinstance(node, ast.Assign):
+                pairs = [(target, node.value) for target in node.targets]
+                if len(node.targets) == 1:
+                    pairs += _swapped_items(node.targets[0], node.value)
+            elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)):
+                pairs = [(node.target, node.value)]
+            elif isinstance(node, ast.Delete):
+                pairs = [(target, None) for target in node.targets]
+            for target, value in pairs:
+                if not isinstance(target, ast.Name):
+                    continue
+                binding = self._name_binding(target, scope)
+                if value is None:
+                    self._declared[binding] = self._declared.get(binding, 0) + 1
+                else:
+                    self._assigned.setdefault(binding, []).append((value, scope))
+
+    def _is_class_variable(self, binding: _Binding, seen: FrozenSet[_Binding]) -> bool:
+        """A variable of this code that is only ever assigned class objects.
+
+        Any other binding of it (a parameter, a loop or ``with`` target, unpacking,
+        ``del``, an import, ``nonlocal`` stores) leaves it unknown.
+        """
+        where, name = binding
+        if binding in seen or where.kind == "class" or not self._inside_root(where):
+            return False
+        values = self._assigned.get(binding, [])
+        binders = len(where.binders.get(name, []))
+        if not values or len(values) + self._declared.get(binding, 0) != binders:
+            return False
+        seen = seen | {binding}
+        return all(self._is_class_object(value, vscope, seen) for value, vscope in values)
+
+    def _is_class_object(
+        self, expr: ast.AST, scope: _Scope, seen: FrozenSet[_Binding] = frozenset()
+    ) -> bool:
+        """``expr`` is a class (or a super object): stores on it are not instance attributes.
+
+        Classes are ``type(x)`` and ``x.__class__`` for any ``x``, ``super(...)``, the
+        factory parameter and its aliases, the compiler's ``__class__`` cell, and names
+        whose value (global, builtin or closure cell, then attributes of modules and
+        classes only) is a class, and variables of this code only ever assigned such
+        classes.  A global or free variable without a value that is named like a class of
+        the qualname is the class itself, not bound yet while its decorator runs.
+        """
+        if isinstance(expr, ast.NamedExpr):
+            return self._is_class_object(expr.value, scope, seen)
+        if self._is_factory(expr, scope):
+            return True
+        if isinstance(expr, ast.Attribute) and expr.attr == "__class__":
+            return True
+        if isinstance(expr, ast.Call):
+            func = self._value(expr.func, scope)
+            if func is super:
+                return True
+            return (
+                func is type
+                and len(expr.args) == 1
+                and not isinstance(expr.args[0], ast.Starred)
+                and not expr.keywords
+            )
+        if isinstance(expr, ast.Attribute):
+            return _is_class(self._class_chain_value(expr, scope))
+        if not isinstance(expr, ast.Name):
+            return False
+        name = _mangle(expr.id, scope.private)
+        outer = self._is_outer_variable(expr, scope)
+        if outer and name == "__class__":
+            return True  # the compiler's class cell: a class, whatever its value
+        value = self._value(expr, scope)
+        if value is not _MISSING:
+            return _is_class(value)
+        kind, where = self.module.resolve(scope, name)
+        if kind in ("local", "free") and not outer:
+            return self._is_class_variable((where, name), seen)
+        return (outer or kind == "global") and name in self.class_names
+
+    def _class_chain_value(self, expr: ast.expr, scope: _Scope) -> object:
+        """The value of a name and the attributes after it, looked up without running code.
+
+        Only modules' and classes' dictionaries are looked into; anything else is unknown.
+        """
+        if isinstance(expr, ast.Name):
+            return self._value(expr, scope)
+        if not isinstance(expr, ast.Attribute):
+            return _MISSING
+        base = self._class_chain_value(expr.value, scope)
+        if base is _MISSING:
+            return _MISSING
+        return _static_member(base, _mangle(expr.attr, scope.private))
 
     def _builtin(self, func: ast.AST, scope: _Scope) -> Optional[str]:
         value = self._value(func, scope)
@@ -901,10 +1109,22 @@ class _Scanner:
             args = node.args
             if args and self._is_instance(args[0], scope):
                 self._builtin_on_instance(label, args, scope, site)
+            elif label in _STORES and len(args) >= 2:
+                self._store_on_other(args[0], args[1], scope, site)
             return
         if self._super_store(node, scope, site) or self._own_store(node, scope, site):
             return
         self._escapes(node, scope, site)
+
+    def _store_on_other(
+        self, target: ast.expr, name_node: ast.expr, scope: _Scope, site: Site
+    ) -> None:
+        """``setattr(other, "x", v)``: a constant name stored on some other object."""
+        name = _constant_name(name_node)
+        if name is None or isinstance(target, ast.Starred):
+            return
+        if not self._is_class_object(target, scope):
+            self.facts.add_other_write(name, site)
 
     def _own_store(self, node: ast.Call, scope: _Scope, site: Site) -> bool:
         """``self.__setattr__("x", v)``: the instance's own hook, called with a name."""
@@ -1088,6 +1308,18 @@ class _Scanner:
         return False
 
 
+def _subject_captures(pattern: object) -> List[str]:
+    """Names a match pattern binds to the subject itself (``case x``, ``case C() as x``)."""
+    kind = type(pattern).__name__
+    if kind == "MatchAs":
+        name = getattr(pattern, "name", None)
+        names = [name] if isinstance(name, str) else []
+        return names + _subject_captures(getattr(pattern, "pattern", None))
+    if kind == "MatchOr":
+        return [n for alt in getattr(pattern, "patterns", []) for n in _subject_captures(alt)]
+    return []
+
+
 def _starred(node: ast.AST) -> bool:
     return isinstance(node, ast.Starred)
 
@@ -1131,6 +1363,58 @@ _BUILTINS: Tuple[Tuple[object, str], ...] = (
     (object.__delattr__, "object.__delattr__"),
     (object.__getattribute__, "object.__getattribute__"),
 )
+_STORES = frozenset({"setattr", "delattr", "object.__setattr__", "object.__delattr__"})
+
+
+def _swapped_items(target: ast.expr, value: ast.expr) -> List[Tuple[ast.expr, ast.expr]]:
+    """``a, b = x, y``: the pairs the compiler stores without building a tuple.
+
+    A tuple display of two or three items unpacked into as many targets becomes stack
+    swaps (3.9-3.13); other unpacking builds the sequence and unpacks it.
+    """
+    if not (isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Tuple)):
+        return []
+    if len(value.elts) not in (2, 3) or len(target.elts) != len(value.elts):
+        return []
+    if any(isinstance(elt, ast.Starred) for elt in [*target.elts, *value.elts]):
+        return []
+    return list(zip(target.elts, value.elts))
+
+
+def _is_class(value: object) -> bool:
+    # type(value), not isinstance(): a proxy may answer for its own __class__
+    return value is not _MISSING and issubclass(type(value), type)
+
+
+def _static_member(obj: object, name: str) -> object:
+    """``obj.name`` for a module or a class, from their dictionaries; else _MISSING."""
+    kind = type(obj)
+    try:
+        if issubclass(kind, types.ModuleType):
+            namespace = object.__getattribute__(obj, "__dict__")
+            return namespace.get(name, _MISSING) if isinstance(namespace, dict) else _MISSING
+        if issubclass(kind, type):
+            for klass in type.__getattribute__(obj, "__mro__"):
+                namespace = type.__getattribute__(klass, "__dict__")
+                if name in namespace:
+                    return namespace[name]
+    except Exception:  # an odd class or module: unknown
+        return _MISSING
+    return _MISSING
+
+
+def _class_names(qualname: str) -> FrozenSet[str]:
+    """The classes a qualname names: components that are not functions.
+
+    A component followed by ``<locals>`` is a function, and so is the last one (the
+    function itself); ``<locals>``, ``<lambda>`` and the like are not names.
+    """
+    parts = qualname.split(".")
+    return frozenset(
+        part
+        for part, following in zip(parts, parts[1:])
+        if following != "<locals>" and not part.startswith("<")
+    )
 
 
 # -- entry point --------------------------------------------------------------------
@@ -1143,8 +1427,12 @@ def scan(
     qualname: str,
     globals_: Mapping[str, object],
     factory: Optional[str] = None,
+    closure: Optional[Tuple[Any, ...]] = None,
 ) -> CodeFacts:
     """What ``code`` does with the instance held in the ``tracked`` variables.
+
+    ``closure`` holds the cells of ``code.co_freevars``: builtins and classes are also
+    recognised by the values of free variables.
 
     Raises EngineUnsupported when the source is missing, does not match ``code``, or
     the function cannot be identified in it.
@@ -1154,8 +1442,8 @@ def scan(
         module = _load_module(code, globals_)
     except (OSError, UnicodeError) as exc:  # unreadable file
         raise EngineUnsupported(Reason(where, f"its source cannot be read ({exc})")) from None
-    if module is None:
-        raise EngineUnsupported(Reason(where, "no source code is available for it"))
+    if isinstance(module, str):
+        raise EngineUnsupported(Reason(where, module))
     node = _find_node(module, code)
     if isinstance(node, str):
         raise EngineUnsupported(Reason(where, node))
@@ -1172,6 +1460,6 @@ def scan(
         factory=factory,
         globals_=globals_,
         qualname=qualname,
+        closure=closure,
     )
     return scanner.run()
-

@@ -12,7 +12,7 @@ import pickle
 import sys
 import warnings
 import weakref
-from typing import Any, List
+from typing import Any, ClassVar, List
 
 import pytest
 from conftest import PLAIN, Form, has_dict
@@ -181,7 +181,7 @@ def test_cached_property_error_message_kept(form: Form) -> None:
             raise AttributeError("inner message")
 
     with pytest.raises(AttributeError, match="inner message"):
-        C().value
+        _ = C().value
 
 
 def test_cached_property_override_with_super(form: Form) -> None:
@@ -323,7 +323,7 @@ def test_super_everywhere(form: Form) -> None:
 
         @v.setter
         def v(self, value: int) -> None:
-            assert __class__ is Child  # noqa: F821
+            assert __class__ is Child
             self._v = value
 
         @functools.wraps(Base.who)
@@ -344,7 +344,7 @@ def test_super_everywhere(form: Form) -> None:
 
         @staticmethod
         def stat() -> bool:
-            return __class__ is Child  # noqa: F821
+            return __class__ is Child
 
         @functools.singledispatchmethod
         def disp(self, arg: Any) -> str:
@@ -355,7 +355,7 @@ def test_super_everywhere(form: Form) -> None:
             return super().who() + "-int"
 
         def lam(self) -> List[str]:
-            return [(lambda: super(__class__, self).who())() for _ in range(1)]  # noqa: F821
+            return [(lambda: super(__class__, self).who())() for _ in range(1)]
 
     c = Child()
     c.v = 3
@@ -471,7 +471,8 @@ def test_warning_names_class_function_file_and_line(form: Form) -> None:
     messages = [str(w.message) for w in caught if issubclass(w.category, AutoSlotsWarning)]
     assert len(messages) == 1
     line = Dyn.__init__.__code__.co_firstlineno + 2
-    assert "Dyn" in messages[0] and "__init__" in messages[0] and f"{__file__}:{line}" in messages[0]
+    text = messages[0]
+    assert "Dyn" in text and "__init__" in text and f"{__file__}:{line}" in text
     caller = __file__ if form.is_base else sys.modules["conftest"].__file__
     assert [w.filename for w in caught] == [caller]
     obj = Dyn(a=1, b=2)
@@ -554,3 +555,41 @@ def test_undecorated_subclass_is_ordinary(decorator_form: Form) -> None:
 
     s = Sub()
     assert (s.x, s.y, s.count) == (1, 2, 0) and has_dict(s) and vars(s) == {"y": 2}
+
+
+def test_base_using_instance_dict_keeps_attributes_there(form: Form) -> None:
+    class Base:
+        def as_dict(self) -> dict:
+            return dict(vars(self))
+
+    @form
+    class Child(*form.bases(Base)):
+        def __init__(self) -> None:
+            self.x = 1
+
+    assert Child().as_dict() == {"x": 1}
+
+
+def test_original_class_is_collectable() -> None:
+    import gc
+
+    class Base:
+        pass
+
+    class C(Base):
+        def __init__(self) -> None:
+            super().__init__()
+            self.x = 1
+
+        @property
+        def p(self) -> Any:
+            return __class__
+
+        table: ClassVar[dict] = {"f": lambda self: __class__}
+
+    ref = weakref.ref(C)
+    new = autoslots(C)
+    del C
+    gc.collect()
+    assert ref() is None and Base.__subclasses__() == [new]
+    assert new().p is new and new.table["f"](None) is new

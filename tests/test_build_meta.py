@@ -173,7 +173,7 @@ def test_class_assignment_updates_defaults() -> None:
     assert (a.count, b.count, Counter.count) == (1, 10, 10)
     del Counter.count
     with pytest.raises(AttributeError):
-        b.count
+        _ = b.count
     assert a.count == 1
     Counter.label = "default"  # a plain slot gains a class-level value
     assert (a.label, b.label, Counter.label) == ("x", "default", "default")
@@ -257,3 +257,11 @@ def test_pep695() -> None:
     )
     Box = namespace["Box"]
     assert len(Box.__type_params__) == 1 and Box[int](1).item == 1
+
+
+def test_explicit_slot_conflicting_with_property_refused() -> None:
+    with pytest.raises(AutoSlotsError, match="'x'"):
+
+        class C(AutoSlots):
+            __slots__ = ("x",)
+            x = property(lambda self: 1)

@@ -198,3 +198,16 @@ def test_console_script() -> None:
     assert result.returncode == 0, result.stderr
     for name in IMAGE_SLOTS:
         assert name in result.stdout
+
+
+def test_readme_commands_are_what_ci_runs() -> None:
+    """The README's commands are literally the ones .ci/run runs (and the CLI example)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    for command in ('python -m pytest -q -m "not slow"', "python -m pytest -q"):
+        assert command in readme
+        assert f"TESTS=({command})" in ci
+    assert "bash .ci/run" in readme
+    assert "python -m autoslots explain examples/image.py:Image" in readme
+    assert "mypy --strict autoslots" in readme and "mypy --strict autoslots" in ci
+    assert "ruff check autoslots tests" in readme and "ruff check autoslots tests" in ci

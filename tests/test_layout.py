@@ -65,7 +65,7 @@ def test_weakref_false() -> None:
 
 def test_names_a_base_provides_are_not_declared_again() -> None:
     class Base:
-        __slots__ = ("x", "__weakref__")
+        __slots__ = ("__weakref__", "x")
 
     p = plan("x", "y", bases=(Base,))
     assert p.slots == ("y",)  # no second __weakref__ either

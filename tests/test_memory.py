@@ -13,6 +13,11 @@ import sys
 import pytest
 from conftest import PLAIN, Form, bytes_per_instance, has_dict
 
+# Every class in these tests is well-behaved: a class that keeps its __dict__ with a
+# warning is a failure, except where a test expects the warning (pytest.warns).
+pytestmark = pytest.mark.filterwarnings("error::autoslots.AutoSlotsWarning")
+
+
 N = 20_000
 VALUES = tuple(object() for _ in range(10))  # shared values: only the instances are measured
 

@@ -18,6 +18,11 @@ from typing import Generic, List, Optional, TypeVar
 import pytest
 from conftest import Form, has_dict
 
+# Every class in these tests is well-behaved: a class that keeps its __dict__ with a
+# warning is a failure, except where a test expects the warning (pytest.warns).
+pytestmark = pytest.mark.filterwarnings("error::autoslots.AutoSlotsWarning")
+
+
 T = TypeVar("T")
 PROTOCOLS = list(range(pickle.HIGHEST_PROTOCOL + 1))
 
@@ -187,7 +192,7 @@ def _config(S: Form, frozen: bool = False) -> type:
     class Config(*S.bases(), **S.kw):
         name: str
         retries: int = 3
-        tags: List[str] = dataclasses.field(default_factory=list)
+        tags: List[str] = dataclasses.field(default_factory=tuple if frozen else list)
 
     return Config
 
@@ -208,6 +213,23 @@ def test_p41_dataclass_defaults_and_factory(form: Form) -> None:
         a.unknown = 1
 
 
+def test_p41_dataclass_post_init_and_init_false(form: Form) -> None:
+    @form
+    @dataclasses.dataclass
+    class Order(*form.bases()):
+        price: int
+        qty: int = 1
+        total: int = dataclasses.field(init=False)
+
+        def __post_init__(self):
+            self.total = self.price * self.qty
+            self.audit = "created"
+
+    o = Order(3, 2)
+    assert (o.total, o.audit) == (6, "created")
+    assert not has_dict(o)
+
+
 # --------------------------------------------------------------------------------------
 # P42. On top of @dataclass(frozen=True).
 
@@ -221,12 +243,34 @@ def test_p42_frozen_dataclass(form: Form) -> None:
         c.unknown = 5  # not TypeError from a __setattr__ closing over the original class
     with pytest.raises(dataclasses.FrozenInstanceError):
         del c.name
-    assert hash(c) == hash(Config("a"))
+    assert hash(c) == hash(Config("a"))  # frozen: tags default to () (hashable)
     for protocol in PROTOCOLS:
         clone = pickle.loads(pickle.dumps(c, protocol))
         assert clone == c and type(clone) is Config
     assert copy.copy(c) == c and copy.deepcopy(c) == c
     assert not has_dict(c)
+
+
+def test_p42_frozen_dataclass_derived_attribute(form: Form) -> None:
+    @form
+    @dataclasses.dataclass(frozen=True)
+    class Span(*form.bases()):
+        start: int
+        end: int
+
+        def __post_init__(self):
+            object.__setattr__(self, "length", self.end - self.start)
+
+    form.publish(Span, "P42Span")
+    s = Span(2, 5)
+    assert s.length == 3
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.length = 1
+    for protocol in PROTOCOLS:
+        clone = pickle.loads(pickle.dumps(s, protocol))
+        assert clone == s and clone.length == 3
+    assert copy.deepcopy(s).length == 3
+    assert not has_dict(s)
 
 
 # --------------------------------------------------------------------------------------

@@ -11,6 +11,11 @@ from conftest import PLAIN, Form, has_dict
 # P17. cached_property: computed once per instance, assignable, deletable, no __dict__.
 
 
+# Every class in these tests is well-behaved: a class that keeps its __dict__ with a
+# warning is a failure, except where a test expects the warning (pytest.warns).
+pytestmark = pytest.mark.filterwarnings("error::autoslots.AutoSlotsWarning")
+
+
 def _circle(S: Form, calls: list) -> type:
     @S
     class Circle(*S.bases(), **S.kw):

@@ -18,6 +18,11 @@ from autoslots import AutoSlotsError, AutoSlotsWarning, explain
 # P01. No per-instance __dict__, unknown attributes rejected, smaller than the dict class.
 
 
+# Every class in these tests is well-behaved: a class that keeps its __dict__ with a
+# warning is a failure, except where a test expects the warning (pytest.warns).
+pytestmark = pytest.mark.filterwarnings("error::autoslots.AutoSlotsWarning")
+
+
 def _image(S: Form) -> type:
     @S
     class Image(*S.bases(), **S.kw):
@@ -144,6 +149,43 @@ def test_p02_attributes_assigned_outside_init_get_slots(form: Form) -> None:
         e.not_an_attribute = 1
 
 
+def _fill_geometry(obj, w, h):
+    obj.width = w
+    obj.height = h
+
+
+class _Styler:
+    @staticmethod
+    def apply(target):
+        target.style = "bold"
+
+
+def test_p02_helpers_factories_and_other_assignment_forms(form: Form) -> None:
+    @form
+    class Widget(*form.bases()):
+        def __init__(self, w, h):
+            _fill_geometry(self, w, h)  # a module-level helper receives self
+            _Styler.apply(self)  # a function of another class receives self
+            self.label: str = "w"  # annotated assignment
+            super().__setattr__("hidden", True)
+            object.__setattr__(self, "raw", 0)
+
+        @classmethod
+        def blank(cls):
+            obj = cls.__new__(cls)
+            obj.width = obj.height = 0
+            obj.made_blank = True
+            return obj
+
+    w = Widget(2, 3)
+    assert (w.width, w.height, w.style, w.label, w.hidden, w.raw) == (2, 3, "bold", "w", True, 0)
+    b = Widget.blank()
+    assert (b.width, b.height, b.made_blank) == (0, 0, True)
+    assert not has_dict(w)
+    with pytest.raises(AttributeError):
+        w.unknown = 1
+
+
 def test_p02_unset_attribute_raises_attribute_error_like_plain(form: Form) -> None:
     Everywhere, Plain = _everywhere(form), _everywhere(PLAIN)
     for cls in (Everywhere, Plain):
@@ -184,6 +226,20 @@ def test_p03_private_names_mangled_per_class(form: Form) -> None:
     assert not has_dict(s)
     with pytest.raises(AttributeError):
         s.__secret = 1  # outside any class: the name is not mangled and is not a slot
+
+
+def test_p03_mangling_with_leading_underscore_class_name(form: Form) -> None:
+    @form
+    class _Vault(*form.bases()):
+        def __init__(self):
+            self.__key = "k"
+
+        def key(self):
+            return self.__key
+
+    v = _Vault()
+    assert v.key() == "k" and v._Vault__key == "k"
+    assert not has_dict(v)
 
 
 # --------------------------------------------------------------------------------------
@@ -475,3 +531,38 @@ def test_explain_reports_reason_for_kept_dict(form: Form) -> None:
     text = str(explain(Dynamic))
     assert "fixed" in text
     assert str(line_of(Dynamic.__init__, "setattr(self, name, value)")) in text
+
+
+# --------------------------------------------------------------------------------------
+# Options: extra= and dict=True.
+
+
+def test_option_extra_adds_slots(form: Form) -> None:
+    S = form.options(extra=("note", "tag"))
+
+    @S
+    class Item(*S.bases(), **S.kw):
+        def __init__(self, name):
+            self.name = name
+
+    item = Item("a")
+    item.note = "set from outside"
+    item.tag = 1
+    assert (item.name, item.note, item.tag) == ("a", "set from outside", 1)
+    assert not has_dict(item)
+    with pytest.raises(AttributeError):
+        item.other = 1
+
+
+def test_option_dict_keeps_dict_for_the_rest(form: Form) -> None:
+    S = form.options(dict=True)
+
+    @S
+    class Item(*S.bases(), **S.kw):
+        def __init__(self, name):
+            self.name = name
+
+    item = Item("a")
+    item.other = 1
+    assert vars(item) == {"other": 1}  # name lives in its slot
+    assert item.name == "a"

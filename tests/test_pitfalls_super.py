@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import warnings
 
 from conftest import Form, has_dict
+
+from autoslots import AutoSlotsWarning
 
 # --------------------------------------------------------------------------------------
 # P09. Zero-argument super() in a plain method of a decorated subclass of a decorated base.
@@ -284,6 +287,41 @@ def test_p15_dunder_class_in_doubly_wrapped_method(form: Form) -> None:
             return __class__.__name__ + "+" + super().greet()
 
     assert Child("bo").greet() == "logged:plain-logged:Child+hi bo"
+
+
+def test_p14_attributes_set_in_wraps_decorated_method_get_slots(form: Form) -> None:
+    @form
+    class Child(_greeter(form)):
+        @logged_with_wraps
+        def greet(self):
+            self.greeted = True
+            return "child+" + super().greet()
+
+    c = Child("bo")
+    assert c.greet() == "logged:child+hi bo" and c.greeted is True
+    assert not has_dict(c)
+
+
+def test_p15_attributes_set_in_method_decorated_without_wraps_work(form: Form) -> None:
+    # The wrapped function is reachable only through the wrapper's closure: the contract
+    # allows either a slot or a kept __dict__ with a warning, never a broken class.
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always", AutoSlotsWarning)
+
+        @form
+        class Child(_greeter(form)):
+            @logged_without_wraps
+            def greet(self):
+                self.greeted = True
+                return "child+" + super().greet()
+
+    c = Child("bo")
+    assert c.greet() == "plain-logged:child+hi bo" and c.greeted is True
+    warned = [w for w in record if issubclass(w.category, AutoSlotsWarning)]
+    if warned:
+        assert has_dict(c) and "Child" in str(warned[0].message)
+    else:
+        assert not has_dict(c)
 
 
 # --------------------------------------------------------------------------------------

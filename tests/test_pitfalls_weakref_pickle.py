@@ -11,6 +11,11 @@ import weakref
 import pytest
 from conftest import Form, has_dict
 
+# Every class in these tests is well-behaved: a class that keeps its __dict__ with a
+# warning is a failure, except where a test expects the warning (pytest.warns).
+pytestmark = pytest.mark.filterwarnings("error::autoslots.AutoSlotsWarning")
+
+
 PROTOCOLS = list(range(pickle.HIGHEST_PROTOCOL + 1))
 assert PROTOCOLS[:6] == [0, 1, 2, 3, 4, 5]
 
@@ -327,3 +332,94 @@ def test_p36_copy_shares_deepcopy_duplicates(form: Form) -> None:
     assert deep.items[0] is not b.items[0]
     b.items.append([3])
     assert len(shallow.items) == 3 and len(deep.items) == 2
+
+
+# --------------------------------------------------------------------------------------
+# Pickle/copy of the special storage cases: class-level defaults that instances assign
+# (P04/P08), cached_property caches (P17), a pass-through validating __setattr__ (P32).
+
+
+def test_p30_class_default_and_method_override_roundtrip(form: Form) -> None:
+    @form
+    class Job(*form.bases()):
+        count = 0
+
+        def incr(self):
+            self.count += 1
+
+        def run(self):
+            return "method"
+
+        def override(self):
+            self.run = len  # a picklable replacement for the method
+
+    form.publish(Job, "P30Job")
+    fresh, used = Job(), Job()
+    used.incr()
+    used.override()
+    for clone in roundtrips(fresh):
+        assert clone.count == 0 and clone.run() == "method"
+        clone.incr()
+        assert clone.count == 1 and Job.count == 0
+        del clone.count
+        assert clone.count == 0  # was unset: falls back to the class value again
+    for clone in roundtrips(used):
+        assert clone.count == 1
+        assert clone.run is len
+        del clone.run
+        assert clone.run() == "method"
+
+
+def test_p30_cached_property_roundtrip(form: Form) -> None:
+    import functools
+
+    calls = []
+
+    @form
+    class Square(*form.bases()):
+        def __init__(self, side):
+            self.side = side
+
+        @functools.cached_property
+        def area(self):
+            calls.append(self.side)
+            return self.side**2
+
+    form.publish(Square, "P30Square")
+    for clone in roundtrips(Square(2)):  # not computed yet: computed on the clone
+        assert clone.area == 4
+    assert len(calls) == len(PROTOCOLS) + 2
+    computed = Square(3)
+    assert computed.area == 9
+    calls.clear()
+    for clone in roundtrips(computed):  # computed: the cached value travels with it
+        assert clone.area == 9
+    assert calls == []
+
+
+def test_p32_validating_setattr_not_called_by_pickle_or_copy(form: Form) -> None:
+    seen = []
+
+    @form
+    class Checked(*form.bases()):
+        def __init__(self, x):
+            self.x = x
+
+        def __setattr__(self, name, value):
+            seen.append(name)
+            if not isinstance(value, int):
+                raise TypeError(f"{name} must be an int")
+            super().__setattr__(name, value)
+
+    form.publish(Checked, "P32Checked")
+    c = Checked(1)
+    assert seen == ["x"]
+    with pytest.raises(TypeError):
+        c.x = "no"
+    seen.clear()
+    for clone in roundtrips(c):
+        assert clone.x == 1
+    assert seen == []  # like the plain class: restoring state bypasses __setattr__
+    assert not has_dict(c)
+    with pytest.raises(AttributeError):
+        c.y = 2
