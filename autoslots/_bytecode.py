@@ -36,6 +36,7 @@ import builtins
 import dis
 import sys
 import types
+from bisect import bisect_right
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
 
 from ._model import CalleeRef, CodeFacts, EngineUnsupported, Escape, Reason, Site
@@ -43,6 +44,9 @@ from ._model import CalleeRef, CodeFacts, EngineUnsupported, Escape, Reason, Sit
 __all__ = ["scan", "supported_opnames"]
 
 _V = sys.version_info[:2]
+_GE311 = _V >= (3, 11)
+_GE312 = _V >= (3, 12)
+_GE313 = _V >= (3, 13)
 
 # --------------------------------------------------------------------------- values
 # An abstract value is a tuple; item 0 is its kind.
@@ -344,7 +348,7 @@ def _build_table() -> Dict[str, str]:
     for name in specials:
         if name in real:
             table[name] = "special"
-    if _V < (3, 12):
+    if not _GE312:
         table.pop("LOAD_FROM_DICT_OR_GLOBALS", None)
     return table
 
@@ -358,24 +362,14 @@ def supported_opnames() -> FrozenSet[str]:
 
 
 # --------------------------------------------------------------------------- decoding
-class _Ins:
-    """One decoded instruction (only what the engine uses)."""
-
-    __slots__ = ("arg", "argval", "effect", "jump_effect", "line", "offset", "op", "target")
-
-    def __init__(self, op: str, arg: int, argval: Any, line: int, offset: int) -> None:
-        self.op = op
-        self.arg = arg
-        self.argval = argval
-        self.line = line
-        self.offset = offset
-        self.target = -1  # index of the jump target, if any
-        self.effect = 0
-        self.jump_effect = 0
-
-
-_HAS_JUMP = frozenset(dis.opname[op] for op in set(dis.hasjrel) | set(dis.hasjabs))
-
+# One decoded instruction is a plain tuple (no object per instruction: decoding is most of
+# the cost of reading a small method):
+#   [0] opname  [1] arg (0 when none)  [2] argval (name, constant, variable, jump target
+#   offset...)  [3] offset  [4] step function  [5] index of the jump target (-1: none)
+#   [6], [7], [8]: per kind: generic ops (pops, pushes, 0); generic ops with a branch
+#   (pops, pushes when falling through, pushes when jumping); SETUP_* (effect, jump
+#   effect, 0).
+_Ins = Tuple[Any, ...]
 
 def _line_of(ins: dis.Instruction, last: int) -> int:
     """The line of a ``dis`` instruction (3.11+: positions; 3.13: line_number; before:
@@ -399,7 +393,7 @@ _Entry = Tuple[int, int, int, int, bool]
 
 
 def _raw_with_dis(code: types.CodeType) -> Tuple[List[_Raw], List[_Entry]]:
-    """The instructions as ``dis`` reads them (the reference decoder)."""
+    """The instructions as ``dis`` reads them (the reference decoder, for the tests)."""
     bc = dis.Bytecode(code)
     out: List[_Raw] = []
     line = code.co_firstlineno
@@ -415,217 +409,350 @@ def _raw_with_dis(code: types.CodeType) -> Tuple[List[_Raw], List[_Entry]]:
     return out, entries
 
 
-# The fast decoder reads co_code directly; it relies on a few private ``dis`` helpers and
-# is used only where they exist (else the ``dis`` decoder above is used).  A test compares
-# both decoders over standard-library code on every version.
-def _cache_counter() -> Optional[Callable[[int], int]]:
-    """How many CACHE entries follow each opcode (None: unknown on this version)."""
-    if _V < (3, 11):
-        return lambda op: 0
+# The decoder reads co_code directly, with per-opcode tables computed at import; it relies
+# on a few private ``dis`` helpers (cache entry counts, the exception table parser,
+# ``_varname_from_oparg``).  A test compares it with ``dis`` over standard-library code on
+# every version.
+def _cache_counts() -> List[int]:
+    """How many CACHE entries follow each opcode."""
+    if not _GE311:
+        return [0] * 256
     table: Any = getattr(dis, "_inline_cache_entries", None)
     names = dis.opname
     if isinstance(table, dict):  # 3.13: by opname
-        return lambda op: int(table.get(names[op], 0))
+        return [int(table.get(names[op], 0)) for op in range(256)]
     if isinstance(table, list):  # 3.11, 3.12: by opcode
-        return lambda op: int(table[op])
-    return None
+        return [int(table[op]) if op < len(table) else 0 for op in range(256)]
+    raise ImportError("autoslots: unknown layout of dis._inline_cache_entries")
 
 
-_CACHES = _cache_counter()
-_HASCONST = frozenset(dis.hasconst)
-_HASNAME = frozenset(dis.hasname)
-_HASLOCAL = frozenset(dis.haslocal)
-_HASFREE = frozenset(dis.hasfree)
-_HASJREL = frozenset(dis.hasjrel)
-_HASJABS = frozenset(dis.hasjabs)
-_BACKWARD = frozenset(op for op, name in enumerate(dis.opname) if "JUMP_BACKWARD" in name)
+_CACHE_COUNTS = _cache_counts()
 _EXTENDED_ARG = dis.opmap["EXTENDED_ARG"]
 _HASARG = frozenset(
     getattr(dis, "hasarg", None) or range(dis.HAVE_ARGUMENT, len(dis.opname))
 )
-_NAME_SHIFT: Dict[str, int] = {}
-if _V >= (3, 11):
-    _NAME_SHIFT["LOAD_GLOBAL"] = 1
-if _V >= (3, 12):
-    _NAME_SHIFT["LOAD_ATTR"] = 1
-    _NAME_SHIFT["LOAD_SUPER_ATTR"] = 2
 _TWO_LOCALS = frozenset({"LOAD_FAST_LOAD_FAST", "STORE_FAST_LOAD_FAST", "STORE_FAST_STORE_FAST"})
 
+# How the argument value of an opcode is found.
+_A_RAW, _A_CONST, _A_NAME, _A_NAME1, _A_NAME2, _A_LOCAL, _A_FREE, _A_TWO = range(8)
+_A_JFWD, _A_JBACK, _A_JABS = 8, 9, 10
 
-def _line_table(code: types.CodeType) -> Dict[int, int]:
-    """offset -> line where a known line starts (the caller carries it forward)."""
-    out: Dict[int, int] = {}
+
+def _arg_kind(op: int) -> int:
+    name = dis.opname[op]
+    if op in dis.hasconst:
+        return _A_CONST
+    if op in dis.hasname:
+        if _GE311 and name == "LOAD_GLOBAL":
+            return _A_NAME1
+        if _GE312 and name == "LOAD_ATTR":
+            return _A_NAME1
+        if _GE312 and name == "LOAD_SUPER_ATTR":
+            return _A_NAME2
+        return _A_NAME
+    if name in _TWO_LOCALS:
+        return _A_TWO
+    if op in dis.haslocal:
+        return _A_LOCAL
+    if op in dis.hasfree:
+        return _A_FREE
+    if op in dis.hasjrel:
+        return _A_JBACK if "JUMP_BACKWARD" in name else _A_JFWD
+    if op in dis.hasjabs:
+        return _A_JABS
+    return _A_RAW
+
+
+_ARG_KINDS = [_arg_kind(op) for op in range(256)]
+_WIDE_JUMPS = _V >= (3, 10)
+
+
+def _line_starts(code: types.CodeType) -> Tuple[List[int], List[int]]:
+    """Offsets where a known line starts, and those lines (for a bisect by offset)."""
+    starts: List[int] = []
+    lines: List[int] = []
     co_lines = getattr(code, "co_lines", None)
     if co_lines is not None:
         last: Optional[int] = None
         for start, _end, line in co_lines():
-            if line is None:
-                continue
-            if line != last:
-                out[start] = line
+            if line is not None and line != last:
+                starts.append(start)
+                lines.append(line)
                 last = line
     else:
         for off, line in dis.findlinestarts(code):
             if line is not None:
-                out[off] = line
+                starts.append(off)
+                lines.append(line)
+    return starts, lines
+
+
+def _line_at(code: types.CodeType, starts: List[int], lines: List[int], offset: int) -> int:
+    k = bisect_right(starts, offset) - 1
+    return lines[k] if k >= 0 else code.co_firstlineno
+
+
+# opcode -> (opname, step function, bytes of CACHE entries after it, how its argument value
+# is found, whether items [6:9] are needed) for the running version; rebuilt when the opcode
+# table changes (the tests remove entries from it).
+_OpInfo = Tuple[str, Any, int, int, bool]
+_DISPATCH: List[Optional[_OpInfo]] = []
+_DISPATCH_KEY: List[Any] = [None]
+
+
+def _dispatch() -> List[Optional[_OpInfo]]:
+    table = _TABLE
+    key = (id(table), len(table))
+    if _DISPATCH_KEY[0] == key:
+        return _DISPATCH
+    out: List[Optional[_OpInfo]] = []
+    for op in range(256):
+        name = dis.opname[op]
+        kind = table.get(name)
+        if kind is None:
+            out.append(None)
+            continue
+        if kind == "generic":
+            fn: Any = _op_generic
+        elif kind == "branch":
+            fn = _op_branch
+        else:
+            fn = _HANDLERS.get(name) or _CONTROL_HANDLERS[name]
+        extra = kind != "special" or name in _BLOCK_SETUPS
+        out.append((name, fn, 2 * _CACHE_COUNTS[op], _ARG_KINDS[op], extra))
+    _DISPATCH[:] = out
+    _DISPATCH_KEY[0] = key
+    return _DISPATCH
+
+
+_EXTRAS: Dict[Tuple[int, int], Tuple[int, int, int]] = {}
+
+
+def _extra(opcode: int, arg: int) -> Tuple[int, int, int]:
+    """Items [6:9] of an instruction tuple (see above)."""
+    key = (opcode, arg)
+    hit = _EXTRAS.get(key)
+    if hit is not None:
+        return hit
+    name = dis.opname[opcode]
+    kind = _TABLE[name]
+    a = arg if opcode in _HASARG else None
+    effect = dis.stack_effect(opcode, a, jump=False)
+    if kind == "generic":
+        pops = _GENERIC_POPS[name](arg)
+        if pops < 0:
+            pops = -effect
+        pushes = pops + effect
+        if name == "RETURN_GENERATOR" and effect == 0:
+            pushes += 1  # the value sent on the first resume
+        out = (pops, pushes, 0)
+    else:
+        jump = dis.stack_effect(opcode, a, jump=True)
+        if kind == "branch":
+            pops = _GENERIC_BRANCH_POPS[name]
+            out = (pops, pops + effect, pops + jump)
+        else:
+            out = (effect, jump, 0)  # SETUP_*
+    if len(_EXTRAS) < 4096:
+        _EXTRAS[key] = out
     return out
 
 
-def _raw_fast(code: types.CodeType) -> Optional[Tuple[List[_Raw], List[_Entry]]]:
-    """The instructions read from ``co_code`` as ``dis`` would give them (None: cannot)."""
-    caches = _CACHES
+class _Unknown(Exception):
+    """An opcode outside the table (offset, opname)."""
+
+
+def _decode_instrs(code: types.CodeType) -> List[_Ins]:
+    """The instructions of ``code`` (jump targets still as offsets in item 5)."""
+    dispatch = _dispatch()
     varname: Optional[Callable[[int], str]] = getattr(code, "_varname_from_oparg", None)
-    if caches is None or (_V >= (3, 11) and varname is None):
-        return None
     if varname is None:
+        if _GE311:
+            raise ImportError("autoslots: code._varname_from_oparg is missing")
         cell_free = code.co_cellvars + code.co_freevars
-        varnames = code.co_varnames
-        local_name: Callable[[int], str] = varnames.__getitem__
+        local_name: Callable[[int], str] = code.co_varnames.__getitem__
         free_name: Callable[[int], str] = cell_free.__getitem__
     else:
         local_name = free_name = varname
-    lines = _line_table(code)
     co = code.co_code
     consts, names = code.co_consts, code.co_names
-    opname = dis.opname
-    hasarg = _HASARG
-    wide_jumps = _V >= (3, 10)
-    out: List[_Raw] = []
-    line = code.co_firstlineno
+    wide = _WIDE_JUMPS
+    after_caches = _GE311
+    out: List[_Ins] = []
+    append = out.append
     ext = 0
     i = 0
     n = len(co)
     while i < n:
         op = co[i]
+        info = dispatch[op]
+        if info is None:
+            raise _Unknown(i, dis.opname[op])
+        name, fn, caches, ak, extra = info
         arg = co[i + 1] | ext
-        ext = arg << 8 if op == _EXTENDED_ARG else 0
-        name = opname[op]
-        line = lines.get(i, line)
-        argval: Any = arg
-        if op in _HASCONST:
+        ext = 0
+        target = -1
+        if ak == _A_LOCAL:
+            argval: Any = local_name(arg)
+        elif ak == _A_RAW:
+            argval = arg
+            if op == _EXTENDED_ARG:
+                ext = arg << 8
+        elif ak == _A_NAME1:
+            argval = names[arg >> 1]
+        elif ak == _A_CONST:
             argval = consts[arg]
-        elif op in _HASNAME:
-            argval = names[arg >> _NAME_SHIFT.get(name, 0)]
-        elif name in _TWO_LOCALS:
+        elif ak == _A_NAME:
+            argval = names[arg]
+        elif ak == _A_TWO:
             argval = (local_name(arg >> 4), local_name(arg & 15))
-        elif op in _HASLOCAL:
-            argval = local_name(arg)
-        elif op in _HASFREE:
+        elif ak == _A_FREE:
             argval = free_name(arg)
-        size = 2 + 2 * caches(op)
-        if op in _HASJREL:
-            step = arg * 2 if wide_jumps else arg
-            if op in _BACKWARD:
+        elif ak == _A_NAME2:
+            argval = names[arg >> 2]
+        elif ak == _A_JABS:
+            argval = target = arg * 2 if wide else arg
+        else:
+            step = arg * 2 if wide else arg
+            if ak == _A_JBACK:
                 step = -step
-            argval = i + size + step if _V >= (3, 11) else i + 2 + step
-        elif op in _HASJABS:
-            argval = arg * 2 if wide_jumps else arg
-        out.append((i, name, op, arg if op in hasarg else None, argval, line))
-        i += size
-    entries: List[_Entry] = []
-    if _V >= (3, 11):
-        parse = getattr(dis, "_parse_exception_table", None)
-        if parse is None:
-            return None
-        entries = [(e.start, e.end, e.target, e.depth, e.lasti) for e in parse(code)]
-    return out, entries
+            argval = target = i + 2 + caches + step if after_caches else i + 2 + step
+        if extra:
+            append((name, arg, argval, i, fn, target, *_extra(op, arg)))
+        else:
+            append((name, arg, argval, i, fn, target))
+        i += 2 + caches
+    return out
 
 
-_STACK_EFFECTS: Dict[Tuple[int, Optional[int], bool], int] = {}
+def _exception_entries(code: types.CodeType) -> List[_Entry]:
+    if not _GE311 or not code.co_exceptiontable:  # type: ignore[attr-defined]
+        return []
+    parse: Any = getattr(dis, "_parse_exception_table", None)
+    if parse is None:
+        raise ImportError("autoslots: dis._parse_exception_table is missing")
+    return [(e.start, e.end, e.target, e.depth, e.lasti) for e in parse(code)]
 
 
-def _stack_effect(opcode: int, arg: Optional[int], jump: bool) -> int:
-    key = (opcode, arg, jump)
-    eff = _STACK_EFFECTS.get(key)
-    if eff is None:
-        eff = dis.stack_effect(opcode, arg, jump=jump)
-        if len(_STACK_EFFECTS) < 4096:
-            _STACK_EFFECTS[key] = eff
-    return eff
+def _raw_fast(code: types.CodeType) -> Optional[Tuple[List[_Raw], List[_Entry]]]:
+    """The engine's decoding in the form ``_raw_with_dis`` gives (for the tests)."""
+    instrs = _decode_instrs(code)
+    starts, lines = _line_starts(code)
+    out: List[_Raw] = []
+    for ins in instrs:
+        opcode = dis.opmap[ins[0]]
+        out.append(
+            (
+                ins[3],
+                ins[0],
+                opcode,
+                ins[1] if opcode in _HASARG else None,
+                ins[2],
+                _line_at(code, starts, lines, ins[3]),
+            )
+        )
+    return out, _exception_entries(code)
 
 
 class _Decoded:
     """A code object's instructions, ready for the interpreter.
 
-    ``instrs`` in order (each with its jump target index and, for generic ops, stack
-    effects), ``targets``: indexes where control flow merges, ``handlers``: per instruction
-    the exception handler covering it on 3.11+ (index, stack depth, push lasti).
+    ``instrs`` in order (jump targets as indexes), ``targets``: indexes where control flow
+    merges (empty for straight-line code), ``handlers``: per instruction the exception
+    handler covering it on 3.11+ (index, stack depth, push lasti), or None when the code has
+    no exception table.  Lines are found from offsets only when a fact is recorded.
     Raises EngineUnsupported for an opcode outside the table.
     """
 
-    __slots__ = ("handlers", "index", "instrs", "targets")
+    __slots__ = ("code", "handlers", "instrs", "lines", "site_fn", "starts", "targets")
 
-    def __init__(self, code: types.CodeType, site_fn: str, use_dis: bool = False) -> None:
-        decoded = None if use_dis else _raw_fast(code)
-        raws, entries = decoded if decoded is not None else _raw_with_dis(code)
-        table = _TABLE
-        instrs: List[_Ins] = []
-        index: Dict[int, int] = {}
-        for offset, op, opcode, raw_arg, argval, line in raws:
-            kind = table.get(op)
-            if kind is None:
-                raise EngineUnsupported(
-                    Reason(
-                        Site(site_fn, code.co_filename, line),
-                        f"the bytecode engine does not know the opcode {op} "
-                        f"(Python {_V[0]}.{_V[1]})",
-                    )
+    def __init__(self, code: types.CodeType, site_fn: str) -> None:
+        self.code = code
+        self.site_fn = site_fn
+        self.starts: Optional[List[int]] = None
+        self.lines: List[int] = []
+        try:
+            instrs = _decode_instrs(code)
+        except _Unknown as exc:
+            offset, op = exc.args
+            raise EngineUnsupported(
+                Reason(
+                    Site(site_fn, code.co_filename, self.line_of(offset)),
+                    f"the bytecode engine does not know the opcode {op} "
+                    f"(Python {_V[0]}.{_V[1]})",
                 )
-            ins = _Ins(op, raw_arg if raw_arg is not None else 0, argval, line, offset)
-            if kind == "generic" or kind == "branch" or op in _BLOCK_SETUPS:
-                a = raw_arg if opcode in _HASARG else None
-                ins.effect = _stack_effect(opcode, a, False)
-                if kind == "branch" or op in _BLOCK_SETUPS:
-                    ins.jump_effect = _stack_effect(opcode, a, True)
-            index[offset] = len(instrs)
-            instrs.append(ins)
+            ) from None
+        entries = _exception_entries(code)
         targets: Set[int] = set()
-        for ins in instrs:
-            if ins.op in _HAS_JUMP:
-                t = index.get(ins.argval)
+        handlers: Optional[List[Optional[Tuple[int, int, bool]]]] = None
+        jumps = [k for k, ins in enumerate(instrs) if ins[5] >= 0]
+        if jumps or entries:
+            index = {ins[3]: k for k, ins in enumerate(instrs)}
+            for k in jumps:
+                ins = instrs[k]
+                t = index.get(ins[5])
                 if t is None:
                     raise EngineUnsupported(
                         Reason(
-                            Site(site_fn, code.co_filename, ins.line),
-                            f"jump target {ins.argval!r} of {ins.op} not found",
+                            Site(site_fn, code.co_filename, self.line_of(ins[3])),
+                            f"jump target {ins[2]!r} of {ins[0]} not found",
                         )
                     )
-                ins.target = t
+                instrs[k] = (*ins[:5], t, *ins[6:])
                 targets.add(t)
-        # 3.11+: exception table -> per instruction index: (handler index, depth, lasti)
+            if entries:
+                handlers = self._handlers(instrs, index, entries, targets)
+        self.instrs = instrs
+        self.targets = targets
+        self.handlers = handlers
+
+    def _handlers(
+        self,
+        instrs: List[_Ins],
+        index: Dict[int, int],
+        entries: List[_Entry],
+        targets: Set[int],
+    ) -> List[Optional[Tuple[int, int, bool]]]:
+        """3.11+: exception table -> per instruction index: (handler index, depth, lasti)."""
         handlers: List[Optional[Tuple[int, int, bool]]] = [None] * len(instrs)
         for start, end, target, depth, lasti in entries:
             t = index.get(target)
             if t is None:
                 raise EngineUnsupported(
                     Reason(
-                        Site(site_fn, code.co_filename, code.co_firstlineno),
+                        Site(self.site_fn, self.code.co_filename, self.code.co_firstlineno),
                         "exception handler target not found",
                     )
                 )
             targets.add(t)
             h = (t, int(depth), bool(lasti))
             i = index.get(start, len(instrs))
-            while i < len(instrs) and instrs[i].offset < end:
+            while i < len(instrs) and instrs[i][3] < end:
                 if handlers[i] is None:
                     handlers[i] = h
                 i += 1
-        self.instrs = instrs
-        self.index = index
-        self.targets = targets
-        self.handlers = handlers
+        return handlers
+
+    def line_of(self, offset: int) -> int:
+        if self.starts is None:
+            self.starts, self.lines = _line_starts(self.code)
+        return _line_at(self.code, self.starts, self.lines, offset)
 
 
 # --------------------------------------------------------------------------- facts
+# Sites are kept under (function, line): a Site's own hash is computed in Python.
+_SiteKey = Tuple[str, int]
+
+
 class _Facts:
     """Facts with duplicates removed, in first-seen order."""
 
     __slots__ = ("escapes", "other_writes", "reads", "reasons", "writes")
 
     def __init__(self) -> None:
-        self.writes: Dict[str, Dict[Site, None]] = {}
-        self.other_writes: Dict[str, Dict[Site, None]] = {}
-        self.reads: Dict[str, Dict[Site, None]] = {}
+        self.writes: Dict[str, Dict[_SiteKey, Site]] = {}
+        self.other_writes: Dict[str, Dict[_SiteKey, Site]] = {}
+        self.reads: Dict[str, Dict[_SiteKey, Site]] = {}
         self.escapes: Dict[Escape, None] = {}
         self.reasons: Dict[Reason, None] = {}
 
@@ -636,16 +763,18 @@ class _Facts:
             self.other_writes.setdefault(name, {}).update(sites)
         for name, sites in other.reads.items():
             self.reads.setdefault(name, {}).update(sites)
-        self.escapes.update(other.escapes)
-        self.reasons.update(other.reasons)
+        if other.escapes:
+            self.escapes.update(other.escapes)
+        if other.reasons:
+            self.reasons.update(other.reasons)
 
     def to_code_facts(self) -> CodeFacts:
         return CodeFacts(
-            writes={k: list(v) for k, v in self.writes.items()},
-            reads={k: list(v) for k, v in self.reads.items()},
-            other_writes={k: list(v) for k, v in self.other_writes.items()},
-            escapes=list(self.escapes),
-            reasons=list(self.reasons),
+            {k: list(v.values()) for k, v in self.writes.items()},
+            {k: list(v.values()) for k, v in self.reads.items()},
+            {k: list(v.values()) for k, v in self.other_writes.items()},
+            list(self.escapes),
+            list(self.reasons),
         )
 
 
@@ -666,9 +795,12 @@ class _Context:
         self.closure = closure  # free variable name -> cell, for the scanned function
         self.top: Optional[types.CodeType] = None  # the scanned function's code
         b = globals_.get("__builtins__", builtins)
-        if isinstance(b, types.ModuleType):
-            b = b.__dict__
-        self.builtins: Mapping[str, object] = b if isinstance(b, Mapping) else builtins.__dict__
+        if type(b) is not dict:
+            if isinstance(b, types.ModuleType):
+                b = b.__dict__
+            if not isinstance(b, Mapping):
+                b = builtins.__dict__
+        self.builtins: Mapping[str, object] = b  # type: ignore[assignment]
         self.inst_name = inst_name
         self.decoded: Dict[int, Tuple[types.CodeType, _Decoded]] = {}
 
@@ -727,26 +859,24 @@ class _Scanner:
         self.ctx = ctx
         if ctx.top is None:
             ctx.top = code
-        self.class_names = _class_names(function)
+        self._class_names: Optional[FrozenSet[str]] = None
         self.dec = ctx.decode(code, function)
-        self.initial = dict(initial)
-        nparams = code.co_argcount + code.co_kwonlyargcount
-        if code.co_flags & 0x04:
-            nparams += 1
-        if code.co_flags & 0x08:
-            nparams += 1
-        self.params = code.co_varnames[:nparams]
-        for name in self.params:
-            self.initial.setdefault(name, OTHER)
+        init = dict(initial)
+        self.initial = init
+        varnames = code.co_varnames
+        nargs = code.co_argcount + code.co_kwonlyargcount
+        nparams = nargs + (1 if code.co_flags & 0x04 else 0) + (1 if code.co_flags & 0x08 else 0)
+        for name in varnames[:nparams]:
+            if name not in init:
+                init[name] = OTHER
         if (
-            code.co_name in ("__setattr__", "__delattr__")
-            and code.co_argcount >= 2
-            and self.initial.get(code.co_varnames[1]) == OTHER
+            code.co_argcount >= 2
+            and code.co_name in ("__setattr__", "__delattr__")
+            and init.get(varnames[1]) == OTHER
         ):
-            self.initial[code.co_varnames[1]] = PASSNAME
-        self.first_param: Optional[str] = (
-            code.co_varnames[0] if code.co_argcount + code.co_kwonlyargcount > 0 else None
-        )
+            init[varnames[1]] = PASSNAME
+        self.first_param: Optional[str] = varnames[0] if nargs > 0 else None
+        self.osites: Dict[int, Tuple[_SiteKey, Site]] = {}
         self.sites: Dict[int, Site] = {}
         # Per pass:
         self.summary: Dict[str, Value] = {}
@@ -756,6 +886,10 @@ class _Scanner:
         self.made: Dict[int, Tuple[types.CodeType, Dict[str, Value]]] = {}
         self.rerun = False
         self.kwnames: Tuple[str, ...] = ()
+        # the worklist of the pass (code with jumps or an exception table only)
+        self._states: Dict[int, Tuple[Value, ...]] = {}
+        self._dirty: Set[int] = set()
+        self._work: List[int] = []
 
     # ----------------------------------------------------------------- driver
     def run(self) -> Tuple[_Facts, Dict[str, Value]]:
@@ -789,8 +923,27 @@ class _Scanner:
             self.sites[line] = s
         return s
 
+    def _site(self, ins: _Ins) -> Site:
+        return self._site_keyed(ins)[1]
+
+    def _site_keyed(self, ins: _Ins) -> Tuple[_SiteKey, Site]:
+        off = ins[3]
+        hit = self.osites.get(off)
+        if hit is None:
+            line = self.dec.line_of(off)
+            hit = ((self.function, line), self._site_at_line(line))
+            self.osites[off] = hit
+        return hit
+
+    @property
+    def class_names(self) -> FrozenSet[str]:
+        names = self._class_names
+        if names is None:
+            names = self._class_names = _class_names(self.function)
+        return names
+
     def _unsupported(self, ins: _Ins, what: str) -> EngineUnsupported:
-        return EngineUnsupported(Reason(self._site_at_line(ins.line), what))
+        return EngineUnsupported(Reason(self._site(ins), what))
 
     # ----------------------------------------------------------------- locals
     def _view(self, name: str, root: str) -> Value:
@@ -806,7 +959,9 @@ class _Scanner:
         return v
 
     def _load(self, name: str, root: str) -> Value:
-        v = self._view(name, root)
+        v = self.summary.get(name)
+        if v is None or v == OTHER:
+            v = ("chain", root, (name,))
         self.seen[name] = v
         return v
 
@@ -835,24 +990,35 @@ class _Scanner:
         if name == "__dict__":
             self._reason(ins, f"assignment to {self.ctx.inst_name}.__dict__")
             return
-        self.facts.writes.setdefault(name, {})[self._site_at_line(ins.line)] = None
+        key, site = self._site_keyed(ins)
+        d = self.facts.writes.get(name)
+        if d is None:
+            self.facts.writes[name] = {key: site}
+        else:
+            d[key] = site
 
     def _read(self, name: str, ins: _Ins) -> None:
-        self.facts.reads.setdefault(name, {})[self._site_at_line(ins.line)] = None
+        key, site = self._site_keyed(ins)
+        d = self.facts.reads.get(name)
+        if d is None:
+            self.facts.reads[name] = {key: site}
+        else:
+            d[key] = site
 
     def _reason(self, ins: _Ins, what: str) -> None:
-        self.facts.reasons[Reason(self._site_at_line(ins.line), what)] = None
+        self.facts.reasons[Reason(self._site(ins), what)] = None
 
     def _other_write(self, name: str, ins: _Ins) -> None:
-        self.facts.other_writes.setdefault(name, {})[self._site_at_line(ins.line)] = None
+        key, site = self._site_keyed(ins)
+        self.facts.other_writes.setdefault(name, {})[key] = site
 
     def _store_attr(self, owner: Value, ins: _Ins) -> None:
         """``owner.name = v`` / ``del owner.name``: a write on the instance, or on some other
         object that is not a class (which may be another instance of the class)."""
         if owner == INST:
-            self._write(ins.argval, ins)
+            self._write(ins[2], ins)
         elif not self._is_class_object(owner):
-            self._other_write(ins.argval, ins)
+            self._other_write(ins[2], ins)
 
     def _is_class_object(self, v: Value) -> bool:
         """``v`` is a class (or a super object): stores on it are not instance attributes."""
@@ -891,7 +1057,7 @@ class _Scanner:
         return issubclass(type(obj), type)
 
     def _escape(self, callee: CalleeRef, position: Any, ins: _Ins) -> None:
-        self.facts.escapes[Escape(callee, position, self._site_at_line(ins.line))] = None
+        self.facts.escapes[Escape(callee, position, self._site(ins))] = None
 
     # ----------------------------------------------------------------- worklist
     def _interpret(self) -> None:
@@ -899,11 +1065,20 @@ class _Scanner:
         instrs = dec.instrs
         if not instrs:
             return
+        self.kwnames = ()
+        handlers = dec.handlers
+        if not dec.targets and handlers is None:
+            # straight-line code: one pass, nothing to merge
+            stack: List[Value] = []
+            for ins in instrs:
+                if ins[4](self, ins, stack) is False:
+                    break
+            return
         states: Dict[int, Tuple[Value, ...]] = {0: ()}
         dirty: Set[int] = {0}
         work: List[int] = [0]
+        self._states, self._dirty, self._work = states, dirty, work
         targets = dec.targets
-        handlers = dec.handlers
         n = len(instrs)
         while work:
             start = work.pop()
@@ -922,19 +1097,19 @@ class _Scanner:
                     states[i] = merged
                     dirty.discard(i)
                     stack = list(merged)
-                h = handlers[i]
-                if h is not None:
-                    t, depth, lasti = h
-                    hs = stack[:depth]
-                    while len(hs) < depth:
+                if handlers is not None:
+                    h = handlers[i]
+                    if h is not None:
+                        t, depth, lasti = h
+                        hs = stack[:depth]
+                        while len(hs) < depth:
+                            hs.append(OTHER)
+                        if lasti:
+                            hs.append(OTHER)
                         hs.append(OTHER)
-                    if lasti:
-                        hs.append(OTHER)
-                    hs.append(OTHER)
-                    self._flow(states, dirty, work, t, hs, instrs[t])
+                        self._flow(t, hs, instrs[t])
                 ins = instrs[i]
-                nxt = self._step(ins, stack, states, dirty, work)
-                if not nxt:
+                if ins[4](self, ins, stack) is False:
                     break
                 i += 1
                 if i >= n:
@@ -947,114 +1122,37 @@ class _Scanner:
             return tuple(stack)
         if len(old) != len(stack):
             raise self._unsupported(
-                at, f"inconsistent stack depth at offset {at.offset} ({len(old)} vs {len(stack)})"
+                at, f"inconsistent stack depth at offset {at[3]} ({len(old)} vs {len(stack)})"
             )
         return tuple(_join(a, b) for a, b in zip(old, stack))
 
-    def _flow(
-        self,
-        states: Dict[int, Tuple[Value, ...]],
-        dirty: Set[int],
-        work: List[int],
-        target: int,
-        stack: List[Value],
-        at: _Ins,
-    ) -> None:
-        old = states.get(target)
+    def _flow(self, target: int, stack: List[Value], at: _Ins) -> None:
+        old = self._states.get(target)
         merged = self._merge(old, stack, at)
         if merged != old:
-            states[target] = merged
-            dirty.add(target)
-            work.append(target)
+            self._states[target] = merged
+            self._dirty.add(target)
+            self._work.append(target)
 
     # ----------------------------------------------------------------- one instruction
     def _pop(self, stack: List[Value], ins: _Ins) -> Value:
         if not stack:
-            raise self._unsupported(ins, f"stack underflow at {ins.op} (offset {ins.offset})")
+            raise self._unsupported(ins, f"stack underflow at {ins[0]} (offset {ins[3]})")
         return stack.pop()
 
     def _popn(self, stack: List[Value], n: int, ins: _Ins) -> List[Value]:
         if n == 0:
             return []
         if len(stack) < n:
-            raise self._unsupported(ins, f"stack underflow at {ins.op} (offset {ins.offset})")
+            raise self._unsupported(ins, f"stack underflow at {ins[0]} (offset {ins[3]})")
         out = stack[-n:]
         del stack[-n:]
         return out
 
-    def _step(
-        self,
-        ins: _Ins,
-        stack: List[Value],
-        states: Dict[int, Tuple[Value, ...]],
-        dirty: Set[int],
-        work: List[int],
-    ) -> bool:
-        """Execute one instruction on ``stack``; False when control does not fall through."""
-        op = ins.op
-        kind = _TABLE[op]
-        if kind == "generic":
-            pops = _GENERIC_POPS[op](ins.arg)
-            if pops < 0:
-                pops = -ins.effect
-            self._popn(stack, pops, ins)
-            stack.extend([OTHER] * (pops + ins.effect))
-            if op == "RETURN_GENERATOR" and ins.effect == 0:
-                stack.append(OTHER)  # the value sent on the first resume
-            return True
-        if kind == "branch":
-            pops = _GENERIC_BRANCH_POPS[op]
-            self._popn(stack, pops, ins)
-            js = stack + [OTHER] * (pops + ins.jump_effect)
-            self._flow(states, dirty, work, ins.target, js, ins)
-            stack.extend([OTHER] * (pops + ins.effect))
-            return True
-        handler = _HANDLERS.get(op)
-        if handler is not None:
-            handler(self, ins, stack)
-            return True
-        # control flow
-        if op in _UNCONDITIONAL_JUMPS:
-            self._flow(states, dirty, work, ins.target, stack, ins)
-            return False
-        if op in _TERMINATORS:
-            return False
-        if op in _POP_JUMPS:
-            self._pop(stack, ins)
-            self._flow(states, dirty, work, ins.target, stack, ins)
-            return True
-        if op in _OR_POP_JUMPS:
-            self._flow(states, dirty, work, ins.target, stack, ins)
-            self._pop(stack, ins)
-            return True
-        if op == "FOR_ITER":
-            it = stack[-1] if stack else OTHER
-            if not stack:
-                raise self._unsupported(ins, "stack underflow at FOR_ITER")
-            item = INST if it == ITER_INST or it[0] in ("seq", "map") else OTHER
-            if _V >= (3, 12):
-                # the exhausted path jumps to END_FOR, which pops what is pushed here
-                self._flow(states, dirty, work, ins.target, [*stack, OTHER], ins)
-            else:
-                self._flow(states, dirty, work, ins.target, stack[:-1], ins)
-            stack.append(item)
-            return True
-        if op in _BLOCK_SETUPS:
-            js = list(stack)
-            eff = ins.jump_effect
-            if eff < 0:
-                del js[eff:]
-            else:
-                js.extend([OTHER] * eff)
-            self._flow(states, dirty, work, ins.target, js, ins)
-            if op == "SETUP_WITH":
-                cm = self._pop(stack, ins)
-                stack.append(OTHER)
-                stack.append(INST if cm == INST else OTHER)
-            else:
-                stack.extend([OTHER] * ins.effect)
-            return True
-        raise self._unsupported(ins, f"no handler for {op}")  # pragma: no cover
+    def _step(self, ins: _Ins, stack: List[Value]) -> bool:
+        """Execute one instruction on ``stack``; False when control does not fall through
+        (the interpreter calls ``ins[4]`` directly; this is for the tests)."""
+        return ins[4](self, ins, stack) is not False
 
     # ----------------------------------------------------------------- attributes
     def _getattr(self, owner: Value, name: str, ins: _Ins) -> Value:
@@ -1111,7 +1209,7 @@ class _Scanner:
         """Pop the two callable slots of a 3.11+ CALL (or 3.9/3.10 CALL_METHOD)."""
         b = self._pop(stack, ins)
         a = self._pop(stack, ins)
-        if _V >= (3, 13):
+        if _GE313:
             callable_ = a
             if b != NULL:
                 args = [b, *args]
@@ -1136,8 +1234,27 @@ class _Scanner:
         npos = len(args) - len(kwnames)
         if npos < 0:
             raise self._unsupported(ins, "more keyword names than arguments in a call")
-        positions: List[Any] = list(range(npos)) + list(kwnames)
         k = callable_[0]
+        if not args:
+            # nothing to follow (the common ``self.m()``); only builtins that make
+            # values (``super()``, ``type()`` ...) matter
+            if k == "builtin":
+                result = self._call_builtin(ins, callable_, args, 0, [], open_ended)
+                if result is not None:
+                    return result
+            elif k == "factory":
+                return INST
+            elif k in ("super_setattr", "super_delattr"):
+                self._named_write(ins, None, f"super().__{k[6:]}__(name, ...)")
+            elif k == "chain" and callable_[1] == "self" and callable_[2] in (
+                ("__setattr__",),
+                ("__delattr__",),
+            ):
+                self._named_write(
+                    ins, None, f"{self.ctx.inst_name}.{callable_[2][0]}(name, ...)"
+                )
+            return OTHER
+        positions: List[Any] = list(range(npos)) + list(kwnames)
         if (
             k == "chain"
             and callable_[1] == "cls"
@@ -1397,7 +1514,7 @@ class _Scanner:
 
 
 # --------------------------------------------------------------------------- handlers
-_Handler = Callable[[_Scanner, _Ins, List[Value]], None]
+_Handler = Callable[[_Scanner, _Ins, List[Value]], Optional[bool]]
 _HANDLERS: Dict[str, _Handler] = {}
 
 
@@ -1417,12 +1534,13 @@ def _op_nop(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("LOAD_CONST")
 def _op_load_const(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    c = ins.argval
-    if isinstance(c, types.CodeType):
+    c = ins[2]
+    t = type(c)
+    if t is str or t is bytes:
+        stack.append(("const", c))
+    elif t is types.CodeType:
         stack.append(("code", c))
-    elif isinstance(c, (str, bytes)) or (
-        isinstance(c, tuple) and all(isinstance(x, str) for x in c)
-    ):
+    elif t is tuple and all(type(x) is str for x in c):
         stack.append(("const", c))
     else:
         stack.append(OTHER)
@@ -1430,49 +1548,50 @@ def _op_load_const(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR")
 def _op_load_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    stack.append(s._load(ins.argval, "local"))
+    stack.append(s._load(ins[2], "local"))
 
 
 @_h("LOAD_FAST_LOAD_FAST")
 def _op_load_fast_load_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    a, b = ins.argval
-    stack.append(s._load(a, "local"))
-    stack.append(s._load(b, "local"))
+    load = s._load
+    a, b = ins[2]
+    stack.append(load(a, "local"))
+    stack.append(load(b, "local"))
 
 
 @_h("STORE_FAST")
 def _op_store_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    s._store(ins.argval, s._pop(stack, ins))
+    s._store(ins[2], s._pop(stack, ins))
 
 
 @_h("STORE_FAST_LOAD_FAST")
 def _op_store_fast_load_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    a, b = ins.argval
+    a, b = ins[2]
     s._store(a, s._pop(stack, ins))
     stack.append(s._load(b, "local"))
 
 
 @_h("STORE_FAST_STORE_FAST")
 def _op_store_fast_store_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    a, b = ins.argval
+    a, b = ins[2]
     s._store(a, s._pop(stack, ins))
     s._store(b, s._pop(stack, ins))
 
 
 @_h("LOAD_DEREF", "LOAD_CLASSDEREF", "LOAD_CLOSURE")
 def _op_load_deref(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    stack.append(s._load(ins.argval, "deref"))
+    stack.append(s._load(ins[2], "deref"))
 
 
 @_h("LOAD_FROM_DICT_OR_DEREF")
 def _op_load_from_dict_or_deref(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     s._pop(stack, ins)
-    stack.append(s._load(ins.argval, "deref"))
+    stack.append(s._load(ins[2], "deref"))
 
 
 @_h("STORE_DEREF")
 def _op_store_deref(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    s._store(ins.argval, s._pop(stack, ins))
+    s._store(ins[2], s._pop(stack, ins))
 
 
 def _global_value(s: _Scanner, name: str) -> Value:
@@ -1496,17 +1615,17 @@ def _keyed_view(v: Optional[Value]) -> Value:
 
 @_h("STORE_GLOBAL")
 def _op_store_global(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    s._store(_GLOBAL_KEY + ins.argval, s._pop(stack, ins))
+    s._store(_GLOBAL_KEY + ins[2], s._pop(stack, ins))
 
 
 @_h("LOAD_GLOBAL")
 def _op_load_global(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    v = _global_value(s, ins.argval)
-    assigned = s._load_keyed(_GLOBAL_KEY + ins.argval)
+    v = _global_value(s, ins[2])
+    assigned = s._load_keyed(_GLOBAL_KEY + ins[2])
     if assigned is not OTHER:
         v = assigned  # ``global g; g = self``: the global may hold the instance
-    if _V >= (3, 11) and ins.arg & 1:
-        if _V >= (3, 13):
+    if _GE311 and ins[1] & 1:
+        if _GE313:
             stack.append(v)
             stack.append(NULL)
         else:
@@ -1518,7 +1637,7 @@ def _op_load_global(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("LOAD_NAME")
 def _op_load_name(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    stack.append(("chain", "name", (ins.argval,)))
+    stack.append(("chain", "name", (ins[2],)))
 
 
 @_h("PUSH_NULL")
@@ -1529,8 +1648,8 @@ def _op_push_null(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 @_h("LOAD_ATTR")
 def _op_load_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     owner = s._pop(stack, ins)
-    v = s._getattr(owner, ins.argval, ins)
-    if _V >= (3, 12) and ins.arg & 1:
+    v = s._getattr(owner, ins[2], ins)
+    if _GE312 and ins[1] & 1:
         stack.append(v)
         stack.append(("selfslot", owner))
     else:
@@ -1540,7 +1659,7 @@ def _op_load_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 @_h("LOAD_METHOD")
 def _op_load_method(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     owner = s._pop(stack, ins)
-    stack.append(s._getattr(owner, ins.argval, ins))
+    stack.append(s._getattr(owner, ins[2], ins))
     stack.append(("selfslot", owner))
 
 
@@ -1555,8 +1674,8 @@ def _op_load_super_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
         sup = SUPER_FACTORY
     else:
         sup = SUPEROBJ
-    v = s._getattr(sup, ins.argval, ins)
-    if ins.arg & 1:
+    v = s._getattr(sup, ins[2], ins)
+    if ins[1] & 1:
         stack.append(v)
         stack.append(("selfslot", self_v))
     else:
@@ -1565,9 +1684,14 @@ def _op_load_super_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("STORE_ATTR")
 def _op_store_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    owner = s._pop(stack, ins)
-    s._pop(stack, ins)
-    s._store_attr(owner, ins)
+    if len(stack) < 2:
+        raise s._unsupported(ins, f"stack underflow at {ins[0]} (offset {ins[3]})")
+    owner = stack.pop()
+    stack.pop()
+    if owner == INST:
+        s._write(ins[2], ins)
+    elif not s._is_class_object(owner):
+        s._other_write(ins[2], ins)
 
 
 @_h("DELETE_ATTR")
@@ -1588,12 +1712,12 @@ def _seq_of(items: List[Value]) -> Value:
 
 @_h("BUILD_TUPLE", "BUILD_LIST")
 def _op_build_seq(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    stack.append(_seq_of(s._popn(stack, ins.arg, ins)))
+    stack.append(_seq_of(s._popn(stack, ins[1], ins)))
 
 
 @_h("BUILD_MAP")
 def _op_build_map(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    items = s._popn(stack, 2 * ins.arg, ins)
+    items = s._popn(stack, 2 * ins[1], ins)
     names: Optional[Set[str]] = set()
     found = False
     for j in range(0, len(items), 2):
@@ -1610,7 +1734,7 @@ def _op_build_map(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 @_h("BUILD_CONST_KEY_MAP")
 def _op_build_const_key_map(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     keys = s._pop(stack, ins)
-    vals = s._popn(stack, ins.arg, ins)
+    vals = s._popn(stack, ins[1], ins)
     if not any(_holds_inst(v) for v in vals):
         stack.append(OTHER)
         return
@@ -1633,37 +1757,37 @@ def _container_add(stack: List[Value], depth: int, v: Value, kind: str) -> None:
 @_h("LIST_APPEND")
 def _op_list_append(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     v = s._pop(stack, ins)
-    _container_add(stack, ins.arg, v, "seq")
+    _container_add(stack, ins[1], v, "seq")
 
 
 @_h("LIST_EXTEND")
 def _op_list_extend(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     v = s._pop(stack, ins)
     if v[0] in ("seq", "iter"):
-        _container_add(stack, ins.arg, SEQ_ANY, "seq")
-    elif 0 < ins.arg <= len(stack):
-        tgt = stack[-ins.arg]
+        _container_add(stack, ins[1], SEQ_ANY, "seq")
+    elif 0 < ins[1] <= len(stack):
+        tgt = stack[-ins[1]]
         if tgt[0] == "seq":
-            stack[-ins.arg] = ("seq", tgt[1], None)
+            stack[-ins[1]] = ("seq", tgt[1], None)
 
 
 @_h("MAP_ADD")
 def _op_map_add(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     v = s._pop(stack, ins)
     s._pop(stack, ins)
-    _container_add(stack, ins.arg, v, "map")
+    _container_add(stack, ins[1], v, "map")
 
 
 @_h("DICT_UPDATE", "DICT_MERGE")
 def _op_dict_update(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     v = s._pop(stack, ins)
-    if not _holds_inst(v) or not 0 < ins.arg <= len(stack):
+    if not _holds_inst(v) or not 0 < ins[1] <= len(stack):
         return
-    tgt = stack[-ins.arg]
+    tgt = stack[-ins[1]]
     if v[0] == "map" and v[1] is not None and (tgt == OTHER or (tgt[0] == "map" and tgt[1])):
-        stack[-ins.arg] = ("map", v[1] | (tgt[1] if tgt[0] == "map" else frozenset()))
+        stack[-ins[1]] = ("map", v[1] | (tgt[1] if tgt[0] == "map" else frozenset()))
     else:
-        stack[-ins.arg] = MAP_ANY
+        stack[-ins[1]] = MAP_ANY
 
 
 @_h("LIST_TO_TUPLE")
@@ -1674,7 +1798,7 @@ def _op_list_to_tuple(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 @_h("CALL_INTRINSIC_1")
 def _op_call_intrinsic_1(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     v = s._pop(stack, ins)
-    stack.append(v if ins.arg == _INTRINSIC_LIST_TO_TUPLE else OTHER)
+    stack.append(v if ins[1] == _INTRINSIC_LIST_TO_TUPLE else OTHER)
 
 
 def _unpacked(v: Value, n: int) -> List[Value]:
@@ -1691,13 +1815,13 @@ def _unpacked(v: Value, n: int) -> List[Value]:
 @_h("UNPACK_SEQUENCE")
 def _op_unpack_sequence(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     v = s._pop(stack, ins)
-    stack.extend(reversed(_unpacked(v, ins.arg)))
+    stack.extend(reversed(_unpacked(v, ins[1])))
 
 
 @_h("UNPACK_EX")
 def _op_unpack_ex(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     v = s._pop(stack, ins)
-    n = (ins.arg & 0xFF) + 1 + (ins.arg >> 8)
+    n = (ins[1] & 0xFF) + 1 + (ins[1] >> 8)
     item = INST if _holds_inst(v) else OTHER  # (the starred target: a list)
     stack.extend([item] * n)
 
@@ -1724,7 +1848,7 @@ def _op_dup_top_two(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 def _rot(s: _Scanner, ins: _Ins, stack: List[Value], n: int) -> None:
     if len(stack) < n:
-        raise s._unsupported(ins, f"stack underflow at {ins.op}")
+        raise s._unsupported(ins, f"stack underflow at {ins[0]}")
     if n > 1:
         top = stack.pop()
         stack.insert(len(stack) - n + 1, top)
@@ -1747,19 +1871,19 @@ def _op_rot_four(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("ROT_N")
 def _op_rot_n(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    _rot(s, ins, stack, ins.arg)
+    _rot(s, ins, stack, ins[1])
 
 
 @_h("COPY")
 def _op_copy(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    if not 0 < ins.arg <= len(stack):
+    if not 0 < ins[1] <= len(stack):
         raise s._unsupported(ins, "stack underflow at COPY")
-    stack.append(stack[-ins.arg])
+    stack.append(stack[-ins[1]])
 
 
 @_h("SWAP")
 def _op_swap(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    n = ins.arg
+    n = ins[1]
     if not 0 < n <= len(stack):
         raise s._unsupported(ins, "stack underflow at SWAP")
     stack[-1], stack[-n] = stack[-n], stack[-1]
@@ -1775,13 +1899,13 @@ def _op_before_with(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("KW_NAMES")
 def _op_kw_names(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    names = s.code.co_consts[ins.arg]
+    names = s.code.co_consts[ins[1]]
     s.kwnames = tuple(names) if isinstance(names, tuple) else ()
 
 
 @_h("CALL")
 def _op_call(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    args = s._popn(stack, ins.arg, ins)
+    args = s._popn(stack, ins[1], ins)
     kw = s.kwnames
     s.kwnames = ()
     callable_, args = s._split_callable(stack, args, ins)
@@ -1792,7 +1916,7 @@ def _op_call(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 def _op_call_kw(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     names = s._pop(stack, ins)
     kw: Tuple[str, ...] = names[1] if names[0] == "const" and isinstance(names[1], tuple) else ()
-    args = s._popn(stack, ins.arg, ins)
+    args = s._popn(stack, ins[1], ins)
     callable_, args = s._split_callable(stack, args, ins)
     if names[0] != "const":
         s._reason(ins, "keyword names of a call could not be read")
@@ -1801,14 +1925,14 @@ def _op_call_kw(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("CALL_METHOD")
 def _op_call_method(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    args = s._popn(stack, ins.arg, ins)
+    args = s._popn(stack, ins[1], ins)
     callable_, args = s._split_callable(stack, args, ins)
     stack.append(s._call(ins, callable_, args, ()))
 
 
 @_h("CALL_FUNCTION")
 def _op_call_function(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    args = s._popn(stack, ins.arg, ins)
+    args = s._popn(stack, ins[1], ins)
     callable_ = s._pop(stack, ins)
     stack.append(s._call(ins, callable_, args, ()))
 
@@ -1817,19 +1941,19 @@ def _op_call_function(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 def _op_call_function_kw(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     names = s._pop(stack, ins)
     kw: Tuple[str, ...] = names[1] if names[0] == "const" and isinstance(names[1], tuple) else ()
-    args = s._popn(stack, ins.arg, ins)
+    args = s._popn(stack, ins[1], ins)
     callable_ = s._pop(stack, ins)
     stack.append(s._call(ins, callable_, args, kw))
 
 
 @_h("CALL_FUNCTION_EX")
 def _op_call_function_ex(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    kwv = s._pop(stack, ins) if ins.arg & 1 else None
+    kwv = s._pop(stack, ins) if ins[1] & 1 else None
     argv = s._pop(stack, ins)
-    if _V >= (3, 13):
+    if _GE313:
         s._pop(stack, ins)  # NULL (or self)
         callable_ = s._pop(stack, ins)
-    elif _V >= (3, 11):
+    elif _GE311:
         callable_ = s._pop(stack, ins)
         s._pop(stack, ins)  # NULL
     else:
@@ -1839,10 +1963,10 @@ def _op_call_function_ex(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("MAKE_FUNCTION")
 def _op_make_function(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    if _V < (3, 11):
+    if not _GE311:
         s._pop(stack, ins)  # qualified name
     code = s._pop(stack, ins)
-    flags = ins.arg if _V < (3, 13) else 0
+    flags = ins[1] if not _GE313 else 0
     attrs: Dict[int, Value] = {}
     for bit in (0x08, 0x04, 0x02, 0x01):
         if flags & bit:
@@ -1858,10 +1982,10 @@ def _op_set_function_attribute(s: _Scanner, ins: _Ins, stack: List[Value]) -> No
     if func[0] != "func":
         stack.append(func)
         return
-    if ins.arg in (0x01, 0x02) and _holds_inst(value):
+    if ins[1] in (0x01, 0x02) and _holds_inst(value):
         code = func[1]
         params: Dict[str, Value] = {}
-        if ins.arg == 0x01:
+        if ins[1] == 0x01:
             _Scanner._defaults_params(code, value, params)
         else:
             kwonly = code.co_varnames[code.co_argcount : code.co_argcount + code.co_kwonlyargcount]
@@ -1875,14 +1999,87 @@ def _op_set_function_attribute(s: _Scanner, ins: _Ins, stack: List[Value]) -> No
     stack.append(func)
 
 
+def _op_generic(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    pops = ins[6]
+    if pops:
+        if len(stack) < pops:
+            raise s._unsupported(ins, f"stack underflow at {ins[0]} (offset {ins[3]})")
+        del stack[-pops:]
+    if ins[7]:
+        stack.extend([OTHER] * ins[7])
+
+
+def _op_branch(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    s._popn(stack, ins[6], ins)
+    s._flow(ins[5], stack + [OTHER] * ins[8], ins)
+    stack.extend([OTHER] * ins[7])
+
+
+def _op_jump(s: _Scanner, ins: _Ins, stack: List[Value]) -> bool:
+    s._flow(ins[5], stack, ins)
+    return False
+
+
+def _op_terminate(s: _Scanner, ins: _Ins, stack: List[Value]) -> bool:
+    return False
+
+
+def _op_pop_jump(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    s._pop(stack, ins)
+    s._flow(ins[5], stack, ins)
+
+
+def _op_or_pop_jump(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    s._flow(ins[5], stack, ins)
+    s._pop(stack, ins)
+
+
+def _op_for_iter(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    if not stack:
+        raise s._unsupported(ins, "stack underflow at FOR_ITER")
+    it = stack[-1]
+    item = INST if it == ITER_INST or it[0] in ("seq", "map") else OTHER
+    if _GE312:
+        # the exhausted path jumps to END_FOR, which pops what is pushed here
+        s._flow(ins[5], [*stack, OTHER], ins)
+    else:
+        s._flow(ins[5], stack[:-1], ins)
+    stack.append(item)
+
+
+def _op_setup_block(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
+    js = list(stack)
+    eff = ins[7]  # the stack effect when jumping to the handler
+    if eff < 0:
+        del js[eff:]
+    else:
+        js.extend([OTHER] * eff)
+    s._flow(ins[5], js, ins)
+    if ins[0] == "SETUP_WITH":
+        cm = s._pop(stack, ins)
+        stack.append(OTHER)
+        stack.append(INST if cm == INST else OTHER)
+    else:
+        stack.extend([OTHER] * ins[6])
+
+
+_CONTROL_HANDLERS: Dict[str, _Handler] = {"FOR_ITER": _op_for_iter}
+for _name in _UNCONDITIONAL_JUMPS:
+    _CONTROL_HANDLERS[_name] = _op_jump
+for _name in _TERMINATORS:
+    _CONTROL_HANDLERS[_name] = _op_terminate
+for _name in _POP_JUMPS:
+    _CONTROL_HANDLERS[_name] = _op_pop_jump
+for _name in _OR_POP_JUMPS:
+    _CONTROL_HANDLERS[_name] = _op_or_pop_jump
+for _name in _BLOCK_SETUPS:
+    _CONTROL_HANDLERS[_name] = _op_setup_block
+
 # sanity: every "special" opname in the table has a handler or control-flow treatment
-_CONTROL = (
-    _UNCONDITIONAL_JUMPS | _TERMINATORS | _POP_JUMPS | _OR_POP_JUMPS | _BLOCK_SETUPS
-    | {"FOR_ITER"}
-)
 for _name, _kind in _TABLE.items():
-    if _kind == "special" and _name not in _HANDLERS and _name not in _CONTROL:
+    if _kind == "special" and _name not in _HANDLERS and _name not in _CONTROL_HANDLERS:
         raise AssertionError(f"autoslots: opcode {_name} listed without a handler")
+_dispatch()
 
 
 # --------------------------------------------------------------------------- entry point
@@ -1909,8 +2106,10 @@ def scan(
                 f"the bytecode engine does not support Python {_V[0]}.{_V[1]}",
             )
         )
-    names = sorted(tracked)
-    inst_name = names[0] if names else "obj"
+    if len(tracked) == 1:
+        (inst_name,) = tracked
+    else:
+        inst_name = min(tracked) if tracked else "obj"
     cells: Dict[str, object] = {}
     if closure is not None:
         cells = dict(zip(code.co_freevars, closure))

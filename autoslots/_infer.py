@@ -144,9 +144,15 @@ class _Driver:
         if isinstance(value, type):
             return  # a nested class is a class of its own
         if isinstance(value, staticmethod):
-            if attr == "__new__" and isinstance(value.__func__, types.FunctionType):
-                yield from _function_readers(value.__func__, factory_first=True)
-            return  # a static method gets no instance (unless passed one: followed then)
+            func = value.__func__
+            if isinstance(func, types.FunctionType):
+                if attr == "__new__":
+                    yield from _function_readers(func, factory_first=True)
+                else:
+                    # No instance on entry; read for its writes on other objects,
+                    # which may be instances (``type(self).helper(self)``).
+                    yield _reader(func)
+            return
         if isinstance(value, classmethod):
             func = value.__func__
             if isinstance(func, types.FunctionType):
@@ -204,16 +210,24 @@ class _Driver:
             return
         for attr, sites in facts.writes.items():
             self.writes.setdefault(attr, []).extend(sites)
-        for attr, sites in facts.other_writes.items():
-            # Writes on objects that may be instances of the class (another node of
-            # a tree, an alias the engine could not follow): slotting them is safe,
-            # missing one would break the class.
-            self.writes.setdefault(attr, []).extend(sites)
+        if depth == 0 or self._is_module_helper(reader):
+            for attr, sites in facts.other_writes.items():
+                # Writes on objects that may be instances of the class (another node
+                # of a tree, an alias the engine could not follow): slotting them is
+                # safe, missing one would break the class.  Methods of other classes
+                # that receive the instance write mostly on their own objects, so only
+                # the class's own functions and its module's helpers count here.
+                self.writes.setdefault(attr, []).extend(sites)
         for attr, sites in facts.reads.items():
             self.reads.setdefault(attr, []).extend(sites)
         self.result.reasons.extend(facts.reasons)
         for escape in facts.escapes:
             self._follow(escape, reader, depth)
+
+    def _is_module_helper(self, reader: _Reader) -> bool:
+        """A plain function of the class's own module (``def link(a, b)``)."""
+        outer = reader.qualname.split(".<locals>.")[0]
+        return "." not in outer and reader.globals_.get("__name__") == self.result.module
 
     def _scan(self, reader: _Reader) -> Optional[CodeFacts]:
         order = _ENGINES if self.engine == "auto" else (self.engine,)

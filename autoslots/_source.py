@@ -565,9 +565,31 @@ def _children(node: ast.AST, scope: _Scope, module: _Module) -> Iterator[Tuple[a
             yield node.value, scope
     elif isinstance(node, ast.arg):
         return
+    elif isinstance(node, (ast.If, ast.While)) and _constant_truth(node.test) is not None:
+        # The compiler drops a branch whose test is a constant (``if False:``,
+        # ``while 0:``, ``if not __debug__:``): it never runs, so it writes nothing.
+        truth = _constant_truth(node.test)
+        yield node.test, scope
+        kept = node.body if truth else node.orelse
+        if truth and isinstance(node, ast.While):
+            kept = [*node.body, *node.orelse]
+        for stmt in kept:
+            yield stmt, scope
     else:
         for child in ast.iter_child_nodes(node):
             yield child, scope
+
+
+def _constant_truth(test: ast.expr) -> Optional[bool]:
+    """The truth of a test the compiler folds to a constant, or None."""
+    if isinstance(test, ast.Constant):
+        return bool(test.value)
+    if isinstance(test, ast.Name) and test.id == "__debug__":
+        return __debug__
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _constant_truth(test.operand)
+        return None if inner is None else not inner
+    return None
 
 
 _Flow = Tuple[List[_Binding], ast.expr, _Scope]
@@ -1114,7 +1136,34 @@ class _Scanner:
             return
         if self._super_store(node, scope, site) or self._own_store(node, scope, site):
             return
+        if self._own_method_call(node, scope, site):
+            return
         self._escapes(node, scope, site)
+
+    def _own_method_call(self, node: ast.Call, scope: _Scope, site: Site) -> bool:
+        """``type(self).m(self, ...)`` / ``cls.m(obj, ...)``: the class's own method.
+
+        The instance is the method's receiver, exactly as in ``self.m(...)``: a read of
+        ``m``, and the other arguments are checked as that call's arguments.
+        """
+        func = node.func
+        if not isinstance(func, ast.Attribute) or not self._is_factory(func.value, scope):
+            return False
+        if not node.args or isinstance(node.args[0], ast.Starred):
+            return False
+        receiver = node.args[0]
+        if not self._is_instance(receiver, scope):
+            return False
+        name = _mangle(func.attr, scope.private)
+        self.facts.add_read(name, site)
+        as_method = ast.Call(
+            func=ast.Attribute(value=receiver, attr=func.attr, ctx=ast.Load()),
+            args=node.args[1:],
+            keywords=node.keywords,
+        )
+        ast.copy_location(as_method, node)
+        self._escapes(as_method, scope, site)
+        return True
 
     def _store_on_other(
         self, target: ast.expr, name_node: ast.expr, scope: _Scope, site: Site

@@ -52,6 +52,7 @@ CLASS_NAMES = (("Base", "Sub"), ("_Priv", "__Dunder"), ("A", "B_"))
 # past a known bug while it is being fixed.
 DISABLED = frozenset(filter(None, os.environ.get("AUTOSLOTS_GEN_DISABLE", "").split(",")))
 DYNAMIC_MARK = "<dynamic>"
+EXTRA = "xtra"  # a name given with extra=(...)
 TRUE_TEST = "len(str(7)) == 1"  # true at run time, opaque to the compiler
 FALSE_TEST = "len(str(7)) == 2"
 
@@ -149,6 +150,7 @@ class GenModule:
     final: Dict[str, Set[str]]  # class -> names in the instance's __dict__ at the end
     deleted: Dict[str, Set[str]]  # class -> names deleted along the way
     probe_names: List[str]
+    options: Dict[str, Any] = field(default_factory=dict)  # autoslots options, every class
 
     def cls(self, name: str) -> GenClass:
         return {c.name: c for c in self.classes}[name]
@@ -194,18 +196,21 @@ class GenModule:
             out.append("")
             out.append("")
             out.extend(block.splitlines())
+        options = ", ".join(f"{k}={v!r}" for k, v in sorted(self.options.items()))
         for cls in self.classes:
             out.append("")
             out.append("")
-            out.extend(_render_class(cls, mode))
+            out.extend(_render_class(cls, mode, options))
         return "\n".join(out) + "\n"
 
 
-def _render_class(cls: GenClass, mode: str) -> List[str]:
+def _render_class(cls: GenClass, mode: str, options: str = "") -> List[str]:
     lines: List[str] = []
     if mode == "decorator":
-        lines.append("@autoslots")
+        lines.append(f"@autoslots({options})" if options else "@autoslots")
     bases = cls.base or ("AutoSlots" if mode == "base" else "")
+    if mode == "base" and options and not cls.base:
+        bases += ", " + options  # class keywords; subclasses inherit them
     lines.append(f"class {cls.name}({bases}):" if bases else f"class {cls.name}:")
     body: List[str] = []
     for name, value in cls.defaults.items():
@@ -288,6 +293,8 @@ class _Gen:
         self.owner: Optional[GenClass] = None
         self.protected: Set[str] = set()  # names whose kind the current phase must keep
         self.base: Optional[GenClass] = None
+        # driver methods already run: an instance may now shadow them (self.m1 = 5)
+        self.done_methods: List[str] = []
         self.dead = 0  # > 0 while writing code that never runs
         # names written by the code being generated, per function a driver would follow
         # from the method being written; True marks a method boundary (a method called
@@ -351,6 +358,8 @@ class _Gen:
         if ctx.class_name is not None:
             names += [mangle(p, ctx.class_name) for p in PRIVATE]
         names += [n for n in self.state.inst if n not in names]
+        if "override_method" not in DISABLED and not self.dead:
+            names += self.done_methods
         if not attribute or ctx.class_name is None:
             names.append(UNMANGLED)
         if attribute:
@@ -613,7 +622,7 @@ class _Gen:
             return lines
         if form == "if_false":
             head = [f"if {FALSE_TEST}:", *dead()]
-            return head + ["else:", *live()]
+            return [*head, "else:", *live()]
         if form == "try_raise":
             body = live()
             return ["try:", *body, "    raise KeyError(0)", "except KeyError:", *live()]
@@ -810,6 +819,7 @@ class _Gen:
         self.base = base
         self.class_body(cls)
         self.state.inst = {}
+        self.done_methods = []  # __init__ runs before any method
         if base is None or self.flag(0.8):
             if base is not None:
                 cls.explicit_init = (not base.name.startswith("__") and self.flag(0.3)
@@ -824,17 +834,20 @@ class _Gen:
             cls.init_effects = list(base.init_effects)
         if base is None and self.flag(0.25) and "factory" not in DISABLED:
             self.add_factory(cls)
+        self.done_methods = []
         if base is not None:
             for eff in base.factory_effects:
                 _apply(self.state, eff)
             for mname in base.driver_methods:
                 for eff in base.method_effects[mname]:
                     _apply(self.state, eff)
+            self.done_methods = list(base.driver_methods)
         for _ in range(self.draw(st.integers(0, 3))):
             mname = self.fresh("m")
             self.method(cls, mname)
             cls.driver_methods.append(mname)
             cls.method_effects[mname] = list(self.log)
+            self.done_methods.append(mname)
         return cls
 
 
@@ -902,6 +915,13 @@ def modules(draw: Callable[[Any], Any], allow_dynamic: bool = False) -> GenModul
     if draw(st.booleans()):
         classes.append(gen.gen_class(names[1], base))
     module = GenModule(classes, gen.helpers, future, {}, {}, {}, {}, [])
+    option = draw(st.sampled_from(["", "", "", "weakref", "extra", "dict"]))
+    if option == "weakref":
+        module.options = {"weakref": False}
+    elif option == "extra":
+        module.options = {"extra": (EXTRA,)}
+    elif option == "dict":
+        module.options = {"dict": True}
     probe: Set[str] = set(CLASS_ATTRS)
     for cls in classes:
         chain = module.chain(cls.name)
@@ -974,6 +994,24 @@ def _step(cls: type, obj: Any, step: Step) -> Tuple[Any, Any]:
     return obj, getattr(obj, step[1])
 
 
+def _plain_value(value: Any) -> Any:
+    """Values compared between the forms: a bound method stands for its name."""
+    if callable(value) and not isinstance(value, type):
+        return ("callable", getattr(value, "__name__", "?"))
+    return value
+
+
+def probe_values(obj: Any, probe: List[str]) -> List[Outcome]:
+    """Read every name in ``probe`` on ``obj``: its value or the exception type."""
+    outcomes: List[Outcome] = []
+    for name in probe:
+        try:
+            outcomes.append(("ok", _plain_value(getattr(obj, name))))
+        except Exception as exc:  # the outcome is compared
+            outcomes.append(("exc", type(exc).__name__))
+    return outcomes
+
+
 def run_driver(cls: type, steps: List[Step], probe: List[str]) -> Run:
     """Run ``steps`` on a new instance of ``cls``, then read every name in ``probe``."""
     outcomes: List[Outcome] = []
@@ -982,14 +1020,10 @@ def run_driver(cls: type, steps: List[Step], probe: List[str]) -> Run:
     for step in steps:
         try:
             obj, value = _step(cls, obj, step)
-            outcomes.append(("ok", value))
-        except Exception as exc:  # noqa: BLE001 - the outcome is compared
+            outcomes.append(("ok", _plain_value(value)))
+        except Exception as exc:  # the outcome is compared
             outcomes.append(("exc", type(exc).__name__))
         if obj is not None and hasattr(obj, "__dict__"):
             seen |= set(vars(obj))
-    for name in probe:
-        try:
-            outcomes.append(("ok", getattr(obj, name)))
-        except Exception as exc:  # noqa: BLE001
-            outcomes.append(("exc", type(exc).__name__))
+    outcomes.extend(probe_values(obj, probe))
     return Run(outcomes, obj, seen)

@@ -1086,19 +1086,28 @@ def test_stack_model_agrees_with_dis_stack_effect(monkeypatch: pytest.MonkeyPatc
     if sys.version_info[:2] == (3, 11):
         skip |= {"PRECALL", "CALL"}  # 3.11 splits the call's effect between the two
     mismatches: List[Any] = []
-    original = _bytecode._Scanner._step
+    calls = [0]
 
-    def checked(self: Any, ins: Any, stack: List[Any], *rest: Any) -> bool:
-        before = len(stack)
-        result: bool = original(self, ins, stack, *rest)
-        if result and ins.op not in skip:
-            op = dis.opmap[ins.op]
-            arg = ins.arg if op in _bytecode._HASARG else None
-            if len(stack) - before != dis.stack_effect(op, arg, jump=False):
-                mismatches.append((ins.op, ins.arg, len(stack) - before))
-        return result
+    def checking(original: Any) -> Any:
+        def checked(self: Any, ins: Any, stack: List[Any]) -> Any:
+            calls[0] += 1
+            before = len(stack)
+            result = original(self, ins, stack)
+            name, arg = ins[0], ins[1]
+            if result is not False and name not in skip:
+                op = dis.opmap[name]
+                a = arg if op in _bytecode._HASARG else None
+                if len(stack) - before != dis.stack_effect(op, a, jump=False):
+                    mismatches.append((name, arg, len(stack) - before))
+            return result
 
-    monkeypatch.setattr(_bytecode._Scanner, "_step", checked)
+        return checked
+
+    wrapped = [
+        None if info is None else (info[0], checking(info[1]), *info[2:])
+        for info in _bytecode._dispatch()
+    ]
+    monkeypatch.setattr(_bytecode, "_dispatch", lambda: wrapped)
 
     def visit(code: types.CodeType, qualname: str, g: Dict[str, Any]) -> None:
         tracked = frozenset(code.co_varnames[:1]) if code.co_argcount else frozenset()
@@ -1119,6 +1128,7 @@ def test_stack_model_agrees_with_dis_stack_effect(monkeypatch: pytest.MonkeyPatc
                         visit(v.__code__, v.__qualname__, v.__globals__)
     visit(Nested.coroutine.__code__, "Nested.coroutine", globals())
     visit(Flow.try_blocks.__code__, "Flow.try_blocks", globals())
+    assert calls[0] > 1000
     assert mismatches == []
 
 
@@ -1139,7 +1149,10 @@ def test_internal_error_becomes_engine_unsupported(monkeypatch: pytest.MonkeyPat
     def broken(*args: Any) -> bool:
         raise KeyError("boom")
 
-    monkeypatch.setattr(_bytecode._Scanner, "_step", broken)
+    wrapped = [
+        None if info is None else (info[0], broken, *info[2:]) for info in _bytecode._dispatch()
+    ]
+    monkeypatch.setattr(_bytecode, "_dispatch", lambda: wrapped)
     with pytest.raises(EngineUnsupported) as info:
         facts(Forms.plain)
     assert "KeyError" in info.value.reason.what

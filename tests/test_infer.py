@@ -408,3 +408,79 @@ def test_setattr_passthrough_in_dunder_setattr_is_not_a_reason(infer: Any) -> No
     result = infer(Audited)
     assert names(result) == {"value"}
     assert result.reasons == []
+
+
+def test_static_helper_reached_through_type_of_self(infer: Any) -> None:
+    class Widget:
+        def __init__(self) -> None:
+            type(self)._fill(self)
+
+        @staticmethod
+        def _fill(target: Any) -> None:
+            target.filled = True
+
+    result = infer(Widget)
+    assert "filled" in names(result)
+
+
+def test_writes_on_other_instances_are_slots(infer: Any) -> None:
+    class TreeNode:
+        def __init__(self, value: int) -> None:
+            self.value = value
+            self.left: Any = None
+
+        def attach(self, child: Any) -> None:
+            self.left = child
+            self.left.parent = self
+
+    result = infer(TreeNode)
+    assert names(result) == {"value", "left", "parent"}
+
+
+def test_two_methods_sharing_a_wrapper_are_both_read(infer: Any) -> None:
+    def logged(func: Any) -> Any:
+        def wrapper(*args: Any) -> Any:
+            return func(*args)
+
+        return wrapper
+
+    class Service:
+        @logged
+        def start(self) -> None:
+            self.started = True
+
+        @logged
+        def stop(self) -> None:
+            self.stopped = True
+
+    result = infer(Service)
+    assert names(result) == {"started", "stopped"}
+
+
+def link_nodes(first: Any, second: Any) -> None:
+    first.next_node = second
+    second.prev_node = first
+
+
+def test_module_helper_writes_on_other_instances_are_slots(infer: Any) -> None:
+    class Chain:
+        def __init__(self) -> None:
+            self.value = 0
+
+        def append(self, other: Any) -> None:
+            link_nodes(self, other)
+
+    result = infer(Chain)
+    assert names(result) == {"value", "next_node", "prev_node"}
+
+
+def test_other_class_internals_are_not_slots(infer: Any) -> None:
+    import contextlib
+
+    class Resource:
+        def __init__(self) -> None:
+            with contextlib.nullcontext(self) as me:
+                me.opened = True
+
+    result = infer(Resource)
+    assert names(result) == {"opened"}

@@ -16,18 +16,22 @@ Reproduce a failure with ``pytest --hypothesis-seed=N`` or the printed blob;
 
 from __future__ import annotations
 
+import copy
+import inspect
 import os
+import pickle
 import types
 import warnings
-from typing import Any, Dict, Iterator, List, Tuple
+import weakref
+from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import pytest
-from gen_classes import GenModule, load, modules, run_driver, unload
+from gen_classes import DISABLED, EXTRA, GenModule, load, modules, probe_values, run_driver, unload
 from hypothesis import HealthCheck, given, settings
 
-from autoslots import AutoSlotsWarning
+from autoslots import AutoSlotsWarning, explain
 
-EXAMPLES = int(os.environ.get("AUTOSLOTS_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("AUTOSLOTS_EXAMPLES", "300"))
 COUNTS: Dict[str, int] = {}
 NEVER_SET = "never_set_by_the_class"
 
@@ -36,9 +40,12 @@ NEVER_SET = "never_set_by_the_class"
 def report_counts(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        for test, count in sorted(COUNTS.items()):
-            reporter.write_line(f"[property] {test}: {count} generated modules")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line("")
+            for test, count in sorted(COUNTS.items()):
+                reporter.write_line(f"[property] {test}: {count} generated modules")
 
 
 @pytest.fixture(scope="session")
@@ -101,26 +108,56 @@ def _check_class(
     warned: List[str],
 ) -> None:
     cls = getattr(mod, name)
+
+    def where(message: str) -> str:
+        return _describe(module, mode, f"{name}: {message}")
+
+    assert (cls.__qualname__, cls.__module__) == (name, mod.__name__), where("metadata")
+    assert f"class {name}" in inspect.getsource(cls), where("inspect.getsource")
     run = run_driver(cls, module.drivers[name], module.probe_names)
     steps = module.drivers[name] + [("probe", n) for n in module.probe_names]
     for step, want, got in zip(steps, expected, run.outcomes):
-        assert want == got, _describe(
-            module, mode, f"{name}: step {step}: plain gave {want}, {mode} gave {got}"
-        )
+        assert want == got, where(f"step {step}: plain gave {want}, {mode} gave {got}")
     obj = run.instance
-    if module.has_reasons(name):
-        assert hasattr(obj, "__dict__"), _describe(
-            module, mode, f"{name}: cannot be proven, but its instances have no __dict__")
+    _check_copies(obj, module.probe_names, where)
+    assert str(explain(cls)), where("explain() is empty")
+    options = module.options
+    if options.get("extra"):
+        setattr(obj, EXTRA, 1)
+        assert getattr(obj, EXTRA) == 1, where("extra= name")
+    weak = options.get("weakref", True)
+    if weak:
+        assert weakref.ref(obj)() is obj, where("weakref")
+    if module.has_reasons(name) or options.get("dict"):
+        assert hasattr(obj, "__dict__"), where("its instances have no __dict__")
         base = module.cls(name).base
-        if base is not None and module.has_reasons(base):
-            return  # the base's __dict__ is inherited anyway: nothing to warn about here
-        assert any(name in w for w in warned), _describe(
-            module, mode, f"{name}: cannot be proven, but no AutoSlotsWarning names it: {warned}")
+        if options.get("dict") or (base is not None and module.has_reasons(base)):
+            return  # asked for a __dict__, or inherits one anyway: nothing to warn about
+        assert any(name in w for w in warned), where(
+            f"cannot be proven, but no AutoSlotsWarning names it: {warned}")
         return
-    assert not hasattr(obj, "__dict__"), _describe(
-        module, mode, f"{name}: proven, but its instances have a __dict__ {vars(obj)}")
+    assert not hasattr(obj, "__dict__"), where(f"proven, but has a __dict__ {vars(obj)}")
+    with pytest.raises(TypeError):
+        vars(obj)
     with pytest.raises(AttributeError):
         setattr(obj, NEVER_SET, 1)
+    if not weak:
+        with pytest.raises(TypeError):
+            weakref.ref(obj)
+
+
+def _check_copies(obj: Any, probe: List[str], where: Callable[[str], str]) -> None:
+    """pickle (protocols 0-5), copy and deepcopy keep every observable value."""
+    want = probe_values(obj, probe)
+    clones = [("copy", copy.copy(obj)), ("deepcopy", copy.deepcopy(obj))]
+    first = 2 if "pickle_low" in DISABLED else 0
+    for protocol in range(first, pickle.HIGHEST_PROTOCOL + 1):
+        clones.append((f"pickle protocol {protocol}",
+                       pickle.loads(pickle.dumps(obj, protocol))))
+    for how, clone in clones:
+        assert type(clone) is type(obj), where(f"{how}: type {type(clone)}")
+        got = probe_values(clone, probe)
+        assert got == want, where(f"{how}: {list(zip(probe, want, got))}")
 
 
 # -- the instance reached through a value the engines do not follow ------------------

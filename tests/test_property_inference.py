@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 
 from autoslots._infer import Inference, infer_class
 
-EXAMPLES = int(os.environ.get("AUTOSLOTS_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("AUTOSLOTS_EXAMPLES", "200"))
 SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -36,9 +36,12 @@ COUNTS: Dict[str, int] = {}
 def report_counts(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        for test, count in sorted(COUNTS.items()):
-            reporter.write_line(f"[property] {test}: {count} generated modules")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line("")
+            for test, count in sorted(COUNTS.items()):
+                reporter.write_line(f"[property] {test}: {count} generated modules")
 
 
 @pytest.fixture(scope="session")
@@ -283,6 +286,23 @@ class C:
         [self][0].via_index = 1
     def me(self):
         return self
+''',
+    "type_of_self_method_call": '''
+class C:
+    def __init__(self):
+        self.x = 1
+        type(self).helper(self)
+    def helper(self):
+        self.y = 2
+''',
+    "local_bound_to_type_of_self": '''
+def _init(self, *args, **kwargs):
+    cls = type(self)
+    cls.setup(self)
+class C:
+    __init__ = _init
+    def setup(self):
+        self.y = 2
 ''',
     "annotation_without_value": '''
 class C:

@@ -66,7 +66,7 @@ def _import(name: str) -> Optional[types.ModuleType]:
                 contextlib.redirect_stderr(io.StringIO()):
             warnings.simplefilter("ignore")
             return importlib.import_module(name)
-    except BaseException:  # noqa: BLE001 - anything that fails to import is skipped
+    except BaseException:  # anything that fails to import is skipped
         return None
 
 
@@ -114,6 +114,7 @@ def sweep() -> Dict[str, Any]:
     bytecode_unread: List[str] = []
     crashes: List[Dict[str, str]] = []
     disagreements: List[Dict[str, Any]] = []
+    reason_diffs: List[Dict[str, Any]] = []  # one engine proves the set, the other does not
     refused = 0
     for module in _modules():
         modules += 1
@@ -129,7 +130,7 @@ def sweep() -> Dict[str, Any]:
             except AutoSlotsError:
                 refused += 1
                 continue
-            except Exception as exc:  # noqa: BLE001 - every crash is reported
+            except Exception as exc:  # every crash is reported
                 engine = ("auto", "bytecode", "source")[len(results)]
                 tb = traceback.extract_tb(exc.__traceback__)[-1]
                 crashes.append({
@@ -151,6 +152,12 @@ def sweep() -> Dict[str, Any]:
             if not by_bytecode.engines:
                 continue  # no Python function at all
             compared += 1
+            if bool(by_bytecode.reasons) != bool(by_source.reasons):
+                reason_diffs.append({
+                    "class": name,
+                    "bytecode": [str(r) for r in by_bytecode.reasons],
+                    "source": [str(r) for r in by_source.reasons],
+                })
             if set(by_bytecode.slots) != set(by_source.slots):
                 disagreements.append({
                     "class": name,
@@ -170,6 +177,7 @@ def sweep() -> Dict[str, Any]:
         "bytecode_unread": bytecode_unread,
         "crashes": crashes,
         "disagreements": disagreements,
+        "reason_diffs": reason_diffs,
     }
 
 
@@ -179,7 +187,8 @@ def _report(data: Dict[str, Any]) -> str:
         f"in {data['seconds']} s; engines compared on {data['compared']} classes; "
         f"{data['no_source']} without full source; {data['refused']} refused "
         f"(AutoSlotsError); {len(data['crashes'])} crashes; "
-        f"{len(data['disagreements'])} disagreements",
+        f"{len(data['disagreements'])} disagreements; "
+        f"{len(data['reason_diffs'])} classes proven by one engine only",
     ]
     for crash in data["crashes"]:
         lines.append(f"  CRASH {crash['class']} [{crash['engine']}]: {crash['error']} "
@@ -187,6 +196,10 @@ def _report(data: Dict[str, Any]) -> str:
     for item in data["disagreements"]:
         lines.append(f"  DIFF {item['class']}: only bytecode {item['only_bytecode']}, "
                      f"only source {item['only_source']}")
+    for item in data["reason_diffs"]:
+        side = "bytecode" if item["bytecode"] else "source"
+        lines.append(f"  PROVEN-BY-ONE {item['class']}: only {side} has reasons: "
+                     f"{item[side][:2]}")
     for name in data["bytecode_unread"]:
         lines.append(f"  BYTECODE-UNREAD {name}")
     return "\n".join(lines)
@@ -204,7 +217,8 @@ def _run_child() -> Tuple[Dict[str, Any], float]:
     elapsed = time.perf_counter() - start
     marker = "@@SWEEP@@"
     if proc.returncode != 0 or marker not in proc.stdout:
-        raise AssertionError(f"the sweep process failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+        raise AssertionError(
+            f"the sweep process failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
     return json.loads(proc.stdout.split(marker, 1)[1]), elapsed
 
 
@@ -212,9 +226,12 @@ def _run_child() -> Tuple[Dict[str, Any], float]:
 def test_stdlib_sweep(request: pytest.FixtureRequest) -> None:
     data, elapsed = _run_child()
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
     summary = _report(data)
-    if reporter is not None:
-        reporter.write_line(f"[stdlib sweep] wall {elapsed:.1f} s; " + summary.splitlines()[0])
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line("")
+            reporter.write_line(f"[stdlib sweep] wall {elapsed:.1f} s; {summary.splitlines()[0]}")
     problems = []
     if data["crashes"]:
         problems.append("crashes (any exception other than AutoSlotsError)")
