@@ -173,7 +173,7 @@ def test_annotations_without_value_are_slots_classvar_not(infer: Any) -> None:
         name: str
         retries: int = 3
         registry: ClassVar[dict[str, Any]] = {}
-        counter: "ClassVar[int]"
+        counter: "ClassVar[int]"  # noqa: UP037 -- a string annotation on purpose
 
     result = infer(Config)
     assert names(result) == {"name"}
