@@ -21,7 +21,20 @@ import os
 import sys
 import types
 import warnings
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, TypeVar, overload
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    List,
+    Mapping,
+    Optional,
+    Set,
+    Tuple,
+    TypeVar,
+    Union,
+    overload,
+)
 
 from ._errors import AutoSlotsError, AutoSlotsWarning
 from ._infer import Inference, infer_namespace
@@ -45,6 +58,10 @@ from ._runtime import (
 
 T = TypeVar("T")
 
+# What ``extra=`` accepts (checked again at run time by ``Options``): one name or a
+# tuple, list, set or frozenset of names.
+Names = Union[str, Tuple[str, ...], List[str], Set[str], FrozenSet[str]]
+
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _HEAPTYPE = 1 << 9
 
@@ -58,7 +75,7 @@ def autoslots(
     *,
     weakref: bool = True,
     dict: bool = False,
-    extra: Tuple[str, ...] = (),
+    extra: Names = (),
     strict: bool = False,
     mixin: bool = False,
 ) -> Callable[[type[T]], type[T]]: ...
@@ -247,15 +264,17 @@ def prepare_namespace(
 def _add_pickling(namespace: Dict[str, Any], bases: Tuple[type, ...], plan: Plan) -> None:
     """``__getstate__``/``__setstate__`` (and an exception's ``__reduce__``) where needed.
 
-    Only where the class will have slots, and never over the user's own: a method
-    defined in the body or in any Python-level base is kept.
+    Only where the class will declare slots (a bare ``__weakref__`` slot counts), and
+    never over the user's own: a method defined in the body or in any Python-level base
+    is kept.
     """
     mro = static_mro(bases)
-    own_slots = [s for s in plan.slots if s not in ("__dict__", "__weakref__")]
     base_slots = any(
         isinstance(v, types.MemberDescriptorType) for k in mro for v in k.__dict__.values()
     )
-    if not own_slots and not base_slots:
+    # Any non-empty ``__slots__`` -- even ``("__weakref__",)`` -- makes protocols 0 and 1
+    # refuse a class without ``__getstate__``.
+    if not plan.slots and not base_slots:
         return
     for method in ("__getstate__", "__setstate__"):
         if _user_defined(namespace, mro, (method,)) is None:

@@ -5,15 +5,19 @@ instruction, and reports what the function does with it (see ``_model.CodeFacts`
 
 How it works, in short:
 
-- The instructions of each code object are decoded once, from ``co_code`` (checked against
-  ``dis`` by the tests; ``dis`` itself is the fallback), CACHE entries skipped.
+- The instructions of each code object are decoded once, from ``co_code`` with per-opcode
+  tables computed at import (checked against ``dis`` by the tests), CACHE entries skipped:
+  one plain tuple per instruction, carrying the function that executes it.  Lines are
+  looked up (by offset) only when a fact is recorded.  This is the cost of reading a
+  class, paid at import time: keep it small.
 - Abstract interpretation: every stack slot holds an abstract *value* (a small tuple whose
   first item is its kind: the instance, the factory parameter, a ``super()`` object bound to
   the instance, a builtin recognised by value, a global/free/local name chain, a constant
   string, a function made here from a nested code constant, a tuple/list that holds the
-  instance, ...).  A worklist runs over instruction indexes; the stack at each jump target
-  (and at each exception handler: the exception table on 3.11+, ``SETUP_*`` blocks before)
-  is merged, and at a merge "may be the instance" wins.
+  instance, ...).  Straight-line code (no jumps, no exception table) is run in one pass.
+  Otherwise a worklist runs over blocks; the stack at each jump target (and at each
+  exception handler: the exception table on 3.11+, ``SETUP_*`` blocks before) is merged,
+  and at a merge "may be the instance" wins.
 - Locals and cells are summarised flow-insensitively: one joined value per name over the
   whole function.  A pass that read a name whose summary later changed is run again.
 - Nested code objects made here (closures, lambdas, comprehensions before 3.12, class
@@ -36,7 +40,7 @@ import builtins
 import dis
 import sys
 import types
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
 
 from ._model import CalleeRef, CodeFacts, EngineUnsupported, Escape, Reason, Site
@@ -83,6 +87,10 @@ MAP_ANY: Value = ("map", None)
 #                                  type(self)) | "expr" (of anything else)
 #   ("builtin", which, root, names)  a known builtin found by value (root/names: how it was named)
 #   ("seq", pos, length)           a tuple/list holding the instance at pos (None: unknown)
+#   ("nseq", inner)                a tuple/list that does not hold the instance itself, only
+#                                  tuples/lists holding it, all described by ``inner`` (a
+#                                  "seq"): ``[(other, self)]``
+#   ("iter", inner)                an iterator over such a "nseq": its items are ``inner``
 #   ("map", names)                 a dict holding the instance under names (None: unknown)
 #   ("selfslot", receiver)         the receiver pushed by a method load
 
@@ -93,6 +101,7 @@ _RANK = {
     "super_factory": 6,
     "factory_new": 5,
     "seq": 4,
+    "nseq": 4,
     "map": 3,
     "iter": 2,
 }
@@ -106,8 +115,10 @@ def _join(a: Value, b: Value) -> Value:
     rb = _RANK.get(b[0], 0)
     if ra or rb:
         win = a if ra >= rb else b
-        if win[0] == "seq":
+        if win[0] == "seq" or win[0] == "nseq":
             return SEQ_ANY
+        if win[0] == "iter":
+            return ITER_INST
         if win[0] == "map":
             return MAP_ANY
         return win
@@ -126,7 +137,7 @@ def _join_params(a: Mapping[str, Value], b: Mapping[str, Value]) -> Dict[str, Va
 
 
 def _holds_inst(v: Value) -> bool:
-    return v[0] in ("inst", "seq", "map", "iter")
+    return v[0] in ("inst", "seq", "map", "iter", "nseq")
 
 
 # Builtins recognised by value (also through aliases and through a class that inherits
@@ -413,8 +424,8 @@ def _raw_with_dis(code: types.CodeType) -> Tuple[List[_Raw], List[_Entry]]:
 # on a few private ``dis`` helpers (cache entry counts, the exception table parser,
 # ``_varname_from_oparg``).  A test compares it with ``dis`` over standard-library code on
 # every version.
-def _cache_counts() -> List[int]:
-    """How many CACHE entries follow each opcode."""
+def _cache_counts() -> Optional[List[int]]:
+    """How many CACHE entries follow each opcode (None: unknown on this version)."""
     if not _GE311:
         return [0] * 256
     table: Any = getattr(dis, "_inline_cache_entries", None)
@@ -423,10 +434,13 @@ def _cache_counts() -> List[int]:
         return [int(table.get(names[op], 0)) for op in range(256)]
     if isinstance(table, list):  # 3.11, 3.12: by opcode
         return [int(table[op]) if op < len(table) else 0 for op in range(256)]
-    raise ImportError("autoslots: unknown layout of dis._inline_cache_entries")
+    return None
 
 
-_CACHE_COUNTS = _cache_counts()
+_CACHE_COUNTS_OR_NONE = _cache_counts()
+_CACHE_COUNTS: List[int] = _CACHE_COUNTS_OR_NONE or [0] * 256
+if _CACHE_COUNTS_OR_NONE is None:
+    _TABLE.clear()  # instructions cannot be delimited: read nothing (never guess)
 _EXTENDED_ARG = dis.opmap["EXTENDED_ARG"]
 _HASARG = frozenset(
     getattr(dis, "hasarg", None) or range(dis.HAVE_ARGUMENT, len(dis.opname))
@@ -562,13 +576,18 @@ class _Unknown(Exception):
     """An opcode outside the table (offset, opname)."""
 
 
-def _decode_instrs(code: types.CodeType) -> List[_Ins]:
-    """The instructions of ``code`` (jump targets still as offsets in item 5)."""
+class _CannotDecode(Exception):
+    """This Python lacks what the decoder relies on (the message says what)."""
+
+
+def _decode_instrs(code: types.CodeType, jumps: Optional[List[int]] = None) -> List[_Ins]:
+    """The instructions of ``code`` (jump targets still as offsets in item 5); the indexes
+    of jumps are appended to ``jumps``."""
     dispatch = _dispatch()
     varname: Optional[Callable[[int], str]] = getattr(code, "_varname_from_oparg", None)
     if varname is None:
         if _GE311:
-            raise ImportError("autoslots: code._varname_from_oparg is missing")
+            raise _CannotDecode("code objects have no _varname_from_oparg")
         cell_free = code.co_cellvars + code.co_freevars
         local_name: Callable[[int], str] = code.co_varnames.__getitem__
         free_name: Callable[[int], str] = cell_free.__getitem__
@@ -580,6 +599,9 @@ def _decode_instrs(code: types.CodeType) -> List[_Ins]:
     after_caches = _GE311
     out: List[_Ins] = []
     append = out.append
+    extended = _EXTENDED_ARG
+    # (the argument kinds, as local names: this loop is the engine's hottest)
+    a_local, a_raw, a_name1, a_const, a_name = _A_LOCAL, _A_RAW, _A_NAME1, _A_CONST, _A_NAME
     ext = 0
     i = 0
     n = len(co)
@@ -592,17 +614,17 @@ def _decode_instrs(code: types.CodeType) -> List[_Ins]:
         arg = co[i + 1] | ext
         ext = 0
         target = -1
-        if ak == _A_LOCAL:
+        if ak == a_local:
             argval: Any = local_name(arg)
-        elif ak == _A_RAW:
+        elif ak == a_raw:
             argval = arg
-            if op == _EXTENDED_ARG:
+            if op == extended:
                 ext = arg << 8
-        elif ak == _A_NAME1:
+        elif ak == a_name1:
             argval = names[arg >> 1]
-        elif ak == _A_CONST:
+        elif ak == a_const:
             argval = consts[arg]
-        elif ak == _A_NAME:
+        elif ak == a_name:
             argval = names[arg]
         elif ak == _A_TWO:
             argval = (local_name(arg >> 4), local_name(arg & 15))
@@ -612,11 +634,15 @@ def _decode_instrs(code: types.CodeType) -> List[_Ins]:
             argval = names[arg >> 2]
         elif ak == _A_JABS:
             argval = target = arg * 2 if wide else arg
+            if jumps is not None:
+                jumps.append(len(out))
         else:
             step = arg * 2 if wide else arg
             if ak == _A_JBACK:
                 step = -step
             argval = target = i + 2 + caches + step if after_caches else i + 2 + step
+            if jumps is not None:
+                jumps.append(len(out))
         if extra:
             append((name, arg, argval, i, fn, target, *_extra(op, arg)))
         else:
@@ -626,12 +652,32 @@ def _decode_instrs(code: types.CodeType) -> List[_Ins]:
 
 
 def _exception_entries(code: types.CodeType) -> List[_Entry]:
-    if not _GE311 or not code.co_exceptiontable:  # type: ignore[attr-defined]
+    """The exception table (3.11+): entries of four numbers (start, length, target in code
+    units; depth * 2 + lasti), each written in 6-bit groups, most significant first, bit 6
+    set on every group but the last."""
+    if not _GE311:
         return []
-    parse: Any = getattr(dis, "_parse_exception_table", None)
-    if parse is None:
-        raise ImportError("autoslots: dis._parse_exception_table is missing")
-    return [(e.start, e.end, e.target, e.depth, e.lasti) for e in parse(code)]
+    table: bytes = getattr(code, "co_exceptiontable", b"")
+    if not table:
+        return []
+    out: List[_Entry] = []
+    i = 0
+    n = len(table)
+    nums: List[int] = []
+    while i < n:
+        b = table[i]
+        i += 1
+        v = b & 63
+        while b & 64:
+            b = table[i]
+            i += 1
+            v = (v << 6) | (b & 63)
+        nums.append(v)
+        if len(nums) == 4:
+            start, length, target, dl = nums
+            out.append((start * 2, (start + length) * 2, target * 2, dl >> 1, bool(dl & 1)))
+            nums = []
+    return out
 
 
 def _raw_fast(code: types.CodeType) -> Optional[Tuple[List[_Raw], List[_Entry]]]:
@@ -654,6 +700,25 @@ def _raw_fast(code: types.CodeType) -> Optional[Tuple[List[_Raw], List[_Entry]]]
     return out, _exception_entries(code)
 
 
+class _OffsetIndex:
+    """offset -> instruction index (only jump and handler targets are asked for)."""
+
+    __slots__ = ("instrs", "offsets")
+
+    def __init__(self, instrs: List[_Ins]) -> None:
+        self.instrs = instrs
+        # before 3.11 every code unit is an instruction: the index is offset // 2
+        self.offsets: Optional[List[int]] = [ins[3] for ins in instrs] if _GE311 else None
+
+    def get(self, offset: int) -> int:
+        """The index of the instruction at ``offset`` (-1: none starts there)."""
+        offsets = self.offsets
+        k = offset // 2 if offsets is None else bisect_left(offsets, offset)
+        if 0 <= k < len(self.instrs) and self.instrs[k][3] == offset:
+            return k
+        return -1
+
+
 class _Decoded:
     """A code object's instructions, ready for the interpreter.
 
@@ -664,15 +729,17 @@ class _Decoded:
     Raises EngineUnsupported for an opcode outside the table.
     """
 
-    __slots__ = ("code", "handlers", "instrs", "lines", "site_fn", "starts", "targets")
+    __slots__ = ("code", "ends", "handlers", "instrs", "lines", "site_fn", "starts", "targets")
 
     def __init__(self, code: types.CodeType, site_fn: str) -> None:
         self.code = code
         self.site_fn = site_fn
         self.starts: Optional[List[int]] = None
         self.lines: List[int] = []
+        self.ends: Optional[Dict[int, int]] = None
+        jumps: List[int] = []
         try:
-            instrs = _decode_instrs(code)
+            instrs = _decode_instrs(code, jumps)
         except _Unknown as exc:
             offset, op = exc.args
             raise EngineUnsupported(
@@ -682,16 +749,22 @@ class _Decoded:
                     f"(Python {_V[0]}.{_V[1]})",
                 )
             ) from None
+        except _CannotDecode as exc:
+            raise EngineUnsupported(
+                Reason(
+                    Site(site_fn, code.co_filename, code.co_firstlineno),
+                    f"the bytecode engine cannot decode code on this Python ({exc})",
+                )
+            ) from None
         entries = _exception_entries(code)
         targets: Set[int] = set()
         handlers: Optional[List[Optional[Tuple[int, int, bool]]]] = None
-        jumps = [k for k, ins in enumerate(instrs) if ins[5] >= 0]
         if jumps or entries:
-            index = {ins[3]: k for k, ins in enumerate(instrs)}
+            index = _OffsetIndex(instrs)
             for k in jumps:
                 ins = instrs[k]
                 t = index.get(ins[5])
-                if t is None:
+                if t < 0:
                     raise EngineUnsupported(
                         Reason(
                             Site(site_fn, code.co_filename, self.line_of(ins[3])),
@@ -709,7 +782,7 @@ class _Decoded:
     def _handlers(
         self,
         instrs: List[_Ins],
-        index: Dict[int, int],
+        index: _OffsetIndex,
         entries: List[_Entry],
         targets: Set[int],
     ) -> List[Optional[Tuple[int, int, bool]]]:
@@ -717,7 +790,7 @@ class _Decoded:
         handlers: List[Optional[Tuple[int, int, bool]]] = [None] * len(instrs)
         for start, end, target, depth, lasti in entries:
             t = index.get(target)
-            if t is None:
+            if t < 0:
                 raise EngineUnsupported(
                     Reason(
                         Site(self.site_fn, self.code.co_filename, self.code.co_firstlineno),
@@ -726,12 +799,23 @@ class _Decoded:
                 )
             targets.add(t)
             h = (t, int(depth), bool(lasti))
-            i = index.get(start, len(instrs))
+            i = index.get(start)
+            if i < 0:
+                i = len(instrs)
             while i < len(instrs) and instrs[i][3] < end:
                 if handlers[i] is None:
                     handlers[i] = h
                 i += 1
         return handlers
+
+    def block_ends(self) -> Dict[int, int]:
+        """Where control can enter (0 and every merge point) -> where its block ends."""
+        ends: Optional[Dict[int, int]] = self.ends
+        if ends is None:
+            bounds = sorted(self.targets | {0})
+            bounds.append(len(self.instrs))
+            ends = self.ends = {b: bounds[k + 1] for k, b in enumerate(bounds[:-1])}
+        return ends
 
     def line_of(self, offset: int) -> int:
         if self.starts is None:
@@ -798,9 +882,9 @@ class _Context:
         if type(b) is not dict:
             if isinstance(b, types.ModuleType):
                 b = b.__dict__
-            if not isinstance(b, Mapping):
+            elif not isinstance(b, Mapping):
                 b = builtins.__dict__
-        self.builtins: Mapping[str, object] = b  # type: ignore[assignment]
+        self.builtins: Mapping[str, object] = b
         self.inst_name = inst_name
         self.decoded: Dict[int, Tuple[types.CodeType, _Decoded]] = {}
 
@@ -844,8 +928,50 @@ def _resolve(obj: object, name: str) -> object:
 
 
 # --------------------------------------------------------------------------- the scanner
+def _site_maker() -> Callable[[str, str, int], Site]:
+    """A faster way to make a Site (a frozen dataclass runs Python code per field): fill
+    the instance dict directly, where Site is laid out as expected (checked here)."""
+    new = object.__new__
+    probe = Site("f", "x", 1)
+    if getattr(probe, "__dict__", None) != {"function": "f", "filename": "x", "lineno": 1}:
+        return Site
+
+    def make(function: str, filename: str, lineno: int) -> Site:
+        s: Site = new(Site)
+        d = s.__dict__
+        d["function"] = function
+        d["filename"] = filename
+        d["lineno"] = lineno
+        return s
+
+    made = make("f", "x", 1)
+    if made != probe or hash(made) != hash(probe):
+        return Site
+    return make
+
+
+_make_site = _site_maker()
+
 class _Scanner:
     """Scans one code object (and what is nested in it) with a given initial state."""
+
+    __slots__ = (
+        "_class_names", "_dirty", "_states", "_work", "cells", "code", "ctx", "dec", "facts",
+        "first_param", "function", "initial", "kwnames", "made", "osites", "qualnames",
+        "rerun", "seen", "sites", "stored", "summary",
+    )
+    # set by each pass (run):
+    summary: Dict[str, Value]
+    stored: Dict[str, Value]
+    seen: Dict[str, Value]
+    facts: _Facts
+    made: Dict[int, Tuple[types.CodeType, Dict[str, Value]]]
+    rerun: bool
+    kwnames: Tuple[str, ...]
+    # the worklist of the pass (code with jumps or an exception table only)
+    _states: Dict[int, Tuple[Value, ...]]
+    _dirty: Set[int]
+    _work: List[int]
 
     def __init__(
         self,
@@ -853,12 +979,18 @@ class _Scanner:
         function: str,
         initial: Mapping[str, Value],
         ctx: _Context,
+        cells: Optional[Mapping[str, object]] = None,
     ) -> None:
         self.code = code
         self.function = function
         self.ctx = ctx
         if ctx.top is None:
             ctx.top = code
+        # free variable name -> cell, where known (the scanned function's closure, passed
+        # on to nested code that closes over the same variables)
+        self.cells: Mapping[str, object] = ctx.closure if cells is None else cells
+        # 3.9/3.10: qualified names of the functions made here, as MAKE_FUNCTION receives them
+        self.qualnames: Dict[int, str] = {}
         self._class_names: Optional[FrozenSet[str]] = None
         self.dec = ctx.decode(code, function)
         init = dict(initial)
@@ -878,22 +1010,10 @@ class _Scanner:
         self.first_param: Optional[str] = varnames[0] if nargs > 0 else None
         self.osites: Dict[int, Tuple[_SiteKey, Site]] = {}
         self.sites: Dict[int, Site] = {}
-        # Per pass:
-        self.summary: Dict[str, Value] = {}
-        self.stored: Dict[str, Value] = {}
-        self.seen: Dict[str, Value] = {}
-        self.facts = _Facts()
-        self.made: Dict[int, Tuple[types.CodeType, Dict[str, Value]]] = {}
-        self.rerun = False
-        self.kwnames: Tuple[str, ...] = ()
-        # the worklist of the pass (code with jumps or an exception table only)
-        self._states: Dict[int, Tuple[Value, ...]] = {}
-        self._dirty: Set[int] = set()
-        self._work: List[int] = []
 
     # ----------------------------------------------------------------- driver
     def run(self) -> Tuple[_Facts, Dict[str, Value]]:
-        summary = dict(self.initial)
+        summary = self.initial
         stored: Dict[str, Value] = {}
         # every pass but the last raises some summary in a lattice of small height
         code = self.code
@@ -906,12 +1026,12 @@ class _Scanner:
             self.made = {}
             self.rerun = False
             self._interpret()
-            if not self.rerun:
+            if not self.rerun and self.made:
                 self._scan_nested()
-            summary = self.summary
-            stored = self.stored
             if not self.rerun:
                 return self.facts, self.stored
+            summary = self.summary
+            stored = self.stored
         raise EngineUnsupported(
             Reason(self._site_at_line(self.code.co_firstlineno), "analysis did not settle")
         )
@@ -919,7 +1039,7 @@ class _Scanner:
     def _site_at_line(self, line: int) -> Site:
         s = self.sites.get(line)
         if s is None:
-            s = Site(self.function, self.code.co_filename, line)
+            s = _make_site(self.function, self.code.co_filename, line)
             self.sites[line] = s
         return s
 
@@ -1038,12 +1158,7 @@ class _Scanner:
             if head == "__class__":
                 obj = type  # the compiler's class cell: a class, whatever its value
             else:
-                cell = self.ctx.closure.get(head) if self.code is self.ctx.top else None
-                if cell is not None:
-                    try:
-                        obj = cell.cell_contents  # type: ignore[attr-defined]
-                    except ValueError:  # an empty cell
-                        obj = _MISSING
+                obj = self._cell_value(head)
         else:
             obj = self.ctx.lookup_global(head)
         if obj is _MISSING:
@@ -1055,6 +1170,17 @@ class _Scanner:
             if obj is _MISSING:
                 return False
         return issubclass(type(obj), type)
+
+    def _cell_value(self, name: str) -> object:
+        """The value in the closure cell of free variable ``name`` (_MISSING: unknown)."""
+        cell = self.cells.get(name)
+        if cell is None:
+            return _MISSING
+        try:
+            value: object = cell.cell_contents  # type: ignore[attr-defined]
+        except ValueError:  # an empty cell
+            return _MISSING
+        return value
 
     def _escape(self, callee: CalleeRef, position: Any, ins: _Ins) -> None:
         self.facts.escapes[Escape(callee, position, self._site(ins))] = None
@@ -1078,7 +1204,8 @@ class _Scanner:
         dirty: Set[int] = {0}
         work: List[int] = [0]
         self._states, self._dirty, self._work = states, dirty, work
-        targets = dec.targets
+        sent: Dict[int, List[Value]] = {}  # handler index -> the state last sent to it
+        ends = dec.block_ends()
         n = len(instrs)
         while work:
             start = work.pop()
@@ -1089,31 +1216,44 @@ class _Scanner:
             i = start
             self.kwnames = ()
             while True:
-                if i != start and i in targets:
-                    old = states.get(i)
-                    merged = self._merge(old, stack, instrs[i])
-                    if merged == old:
-                        break
-                    states[i] = merged
-                    dirty.discard(i)
-                    stack = list(merged)
-                if handlers is not None:
-                    h = handlers[i]
-                    if h is not None:
-                        t, depth, lasti = h
-                        hs = stack[:depth]
-                        while len(hs) < depth:
-                            hs.append(OTHER)
-                        if lasti:
-                            hs.append(OTHER)
-                        hs.append(OTHER)
-                        self._flow(t, hs, instrs[t])
-                ins = instrs[i]
-                if ins[4](self, ins, stack) is False:
+                end = ends[i]
+                falls = True
+                if handlers is None:
+                    for k in range(i, end):
+                        ins = instrs[k]
+                        if ins[4](self, ins, stack) is False:
+                            falls = False
+                            break
+                else:
+                    for k in range(i, end):
+                        h = handlers[k]
+                        if h is not None:
+                            t, depth, lasti = h
+                            prefix = stack[:depth]
+                            # (states only grow: sending the same state again changes
+                            # nothing)
+                            if sent.get(t) != prefix:
+                                sent[t] = prefix
+                                hs = prefix + [OTHER] * (depth - len(prefix))
+                                if lasti:
+                                    hs.append(OTHER)
+                                hs.append(OTHER)
+                                self._flow(t, hs, instrs[t])
+                        ins = instrs[k]
+                        if ins[4](self, ins, stack) is False:
+                            falls = False
+                            break
+                if not falls or end >= n:
                     break
-                i += 1
-                if i >= n:
+                # falling through into the next block: merge there
+                old = states.get(end)
+                merged = self._merge(old, stack, instrs[end])
+                if merged == old:
                     break
+                states[end] = merged
+                dirty.discard(end)
+                stack = list(merged)
+                i = end
 
     def _merge(
         self, old: Optional[Tuple[Value, ...]], stack: List[Value], at: _Ins
@@ -1124,12 +1264,15 @@ class _Scanner:
             raise self._unsupported(
                 at, f"inconsistent stack depth at offset {at[3]} ({len(old)} vs {len(stack)})"
             )
-        return tuple(_join(a, b) for a, b in zip(old, stack))
+        new = tuple(stack)
+        if new == old:
+            return old
+        return tuple(_join(a, b) for a, b in zip(old, new))
 
     def _flow(self, target: int, stack: List[Value], at: _Ins) -> None:
         old = self._states.get(target)
         merged = self._merge(old, stack, at)
-        if merged != old:
+        if merged is not old and merged != old:
             self._states[target] = merged
             self._dirty.add(target)
             self._work.append(target)
@@ -1170,8 +1313,11 @@ class _Scanner:
         if k == "chain":
             root, names = owner[1], owner[2]
             chain = (*names, name)
-            if root == "global":
-                obj = self.ctx.lookup_global(chain[0])
+            if root == "global" or (root == "deref" and self.cells):
+                if root == "global":
+                    obj = self.ctx.lookup_global(chain[0])
+                else:
+                    obj = self._cell_value(chain[0])
                 for n in chain[1:]:
                     if obj is _MISSING:
                         break
@@ -1412,7 +1558,9 @@ class _Scanner:
         kwnames: Tuple[str, ...] = ()
         open_ended = True
         unknown = False
-        if argv[0] == "seq":
+        if argv[0] == "nseq":
+            unknown = True
+        elif argv[0] == "seq":
             pos, length = argv[1], argv[2]
             if pos is None:
                 unknown = True
@@ -1490,6 +1638,9 @@ class _Scanner:
         qn = getattr(code, "co_qualname", None)
         if isinstance(qn, str):
             return qn
+        qn = self.qualnames.get(id(code))
+        if qn is not None:
+            return qn
         if not self.code.co_flags & 0x02:  # no CO_NEWLOCALS: a class body
             return f"{self.function}.{code.co_name}"
         return f"{self.function}.<locals>.{code.co_name}"
@@ -1505,7 +1656,11 @@ class _Scanner:
                 if v is not None and v != OTHER:
                     initial[fv] = v
             initial.update(params)
-            sub = _Scanner(code, self._nested_name(code), initial, self.ctx)
+            own = self.code.co_freevars
+            cells = {
+                fv: self.cells[fv] for fv in code.co_freevars if fv in own and fv in self.cells
+            }
+            sub = _Scanner(code, self._nested_name(code), initial, self.ctx, cells)
             facts, stored = sub.run()
             self.facts.merge(facts)
             for fv in code.co_freevars:
@@ -1580,7 +1735,13 @@ def _op_store_fast_store_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> Non
 
 @_h("LOAD_DEREF", "LOAD_CLASSDEREF", "LOAD_CLOSURE")
 def _op_load_deref(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    stack.append(s._load(ins[2], "deref"))
+    name = ins[2]
+    v = s._load(name, "deref")
+    if v[0] == "chain" and s.cells:
+        which = _KNOWN_BUILTINS.get(id(s._cell_value(name)))
+        if which is not None:  # a builtin kept in a closure cell (dataclass-made code)
+            v = ("builtin", which, "deref", (name,))
+    stack.append(v)
 
 
 @_h("LOAD_FROM_DICT_OR_DEREF")
@@ -1703,7 +1864,13 @@ def _seq_of(items: List[Value]) -> Value:
     for i, v in enumerate(items):
         if v == INST:
             return ("seq", i, len(items))
-    if any(_holds_inst(v) for v in items):
+    holding = [v for v in items if _holds_inst(v)]
+    if holding:
+        inner = holding[0]
+        if all(v[0] == "seq" for v in holding):
+            if not all(v == inner for v in holding):
+                inner = SEQ_ANY  # each target may receive the instance
+            return ("nseq", inner)
         return SEQ_ANY
     if items and items[0] == FACTORY:
         return FACTORY_SEQ
@@ -1763,7 +1930,7 @@ def _op_list_append(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 @_h("LIST_EXTEND")
 def _op_list_extend(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     v = s._pop(stack, ins)
-    if v[0] in ("seq", "iter"):
+    if v[0] in ("seq", "iter", "nseq"):
         _container_add(stack, ins[1], SEQ_ANY, "seq")
     elif 0 < ins[1] <= len(stack):
         tgt = stack[-ins[1]]
@@ -1807,6 +1974,8 @@ def _unpacked(v: Value, n: int) -> List[Value]:
         if v[1] is not None and v[2] == n:
             return [INST if i == v[1] else OTHER for i in range(n)]
         return [INST] * n
+    if v[0] == "nseq":
+        return [v[1]] * n
     if v[0] in ("map", "iter"):
         return [INST] * n
     return [OTHER] * n
@@ -1829,7 +1998,10 @@ def _op_unpack_ex(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 @_h("GET_ITER")
 def _op_get_iter(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     v = s._pop(stack, ins)
-    stack.append(ITER_INST if v[0] in ("seq", "map", "iter") else OTHER)
+    if v[0] == "nseq":
+        stack.append(("iter", v[1]))
+    else:
+        stack.append(ITER_INST if v[0] in ("seq", "map", "iter") else OTHER)
 
 
 @_h("DUP_TOP")
@@ -1963,9 +2135,12 @@ def _op_call_function_ex(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("MAKE_FUNCTION")
 def _op_make_function(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    if not _GE311:
-        s._pop(stack, ins)  # qualified name
+    qualname = s._pop(stack, ins) if not _GE311 else None
     code = s._pop(stack, ins)
+    if qualname is not None and qualname[0] == "const" and type(qualname[1]) is str:
+        # (a class body receives its bare class name: named from this function instead)
+        if code[0] == "code" and code[1].co_flags & 0x02:
+            s.qualnames[id(code[1])] = qualname[1]
     flags = ins[1] if not _GE313 else 0
     attrs: Dict[int, Value] = {}
     for bit in (0x08, 0x04, 0x02, 0x01):
@@ -2038,7 +2213,12 @@ def _op_for_iter(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     if not stack:
         raise s._unsupported(ins, "stack underflow at FOR_ITER")
     it = stack[-1]
-    item = INST if it == ITER_INST or it[0] in ("seq", "map") else OTHER
+    if it[0] == "iter" and len(it) == 2:
+        item = it[1]  # a tuple/list holding the instance
+    elif it == ITER_INST or it[0] in ("seq", "map", "nseq"):
+        item = INST
+    else:
+        item = OTHER
     if _GE312:
         # the exhausted path jumps to END_FOR, which pops what is pushed here
         s._flow(ins[5], [*stack, OTHER], ins)

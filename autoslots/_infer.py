@@ -19,7 +19,7 @@ import functools
 import re
 import sys
 import types
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, Tuple, Union
 
 from ._model import CalleeRef, CodeFacts, EngineUnsupported, Escape, Reason, Site
@@ -65,6 +65,8 @@ class _Reader:
     closure: Optional[Tuple[Any, ...]]
     tracked: Tuple[str, ...] = ()
     factory: Optional[str] = None
+    # Whether its writes on other objects count (see ``_follow``).
+    other_objects: bool = True
 
 
 def infer_class(cls: type, *, engine: str = "auto") -> Inference:
@@ -210,24 +212,17 @@ class _Driver:
             return
         for attr, sites in facts.writes.items():
             self.writes.setdefault(attr, []).extend(sites)
-        if depth == 0 or self._is_module_helper(reader):
+        for attr, sites in facts.reads.items():
+            self.reads.setdefault(attr, []).extend(sites)
+        if reader.other_objects:
             for attr, sites in facts.other_writes.items():
                 # Writes on objects that may be instances of the class (another node
                 # of a tree, an alias the engine could not follow): slotting them is
-                # safe, missing one would break the class.  Methods of other classes
-                # that receive the instance write mostly on their own objects, so only
-                # the class's own functions and its module's helpers count here.
+                # safe, missing one would break the class.
                 self.writes.setdefault(attr, []).extend(sites)
-        for attr, sites in facts.reads.items():
-            self.reads.setdefault(attr, []).extend(sites)
         self.result.reasons.extend(facts.reasons)
         for escape in facts.escapes:
             self._follow(escape, reader, depth)
-
-    def _is_module_helper(self, reader: _Reader) -> bool:
-        """A plain function of the class's own module (``def link(a, b)``)."""
-        outer = reader.qualname.split(".<locals>.")[0]
-        return "." not in outer and reader.globals_.get("__name__") == self.result.module
 
     def _scan(self, reader: _Reader) -> Optional[CodeFacts]:
         order = _ENGINES if self.engine == "auto" else (self.engine,)
@@ -275,7 +270,12 @@ class _Driver:
         if param is None:
             self._reason(escape.site, f"{what}, which receives it through *args/**kwargs")
             return
-        self._read(_reader(func, tracked=(param,)), depth + 1)
+        # A method called bound (``registry.adopt(self)``, ``nullcontext(self)``) writes
+        # on its own object, not on ours: its other writes are left out.  A function
+        # called unbound (a helper, a static method, a wrapped method) may write on
+        # other instances of the class (``link(self, child)``): they count.
+        follow = _reader(func, tracked=(param,))
+        self._read(replace(follow, other_objects=not bound), depth + 1)
 
     def _resolve(
         self, callee: CalleeRef, reader: _Reader

@@ -16,9 +16,9 @@ import abc
 import dataclasses
 import functools
 import types
-from typing import Any, Dict, Mapping, Tuple, TypeVar
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Tuple, TypeVar
 
-from ._build import prepare_namespace, report
+from ._build import Names, prepare_namespace, report
 from ._errors import AutoSlotsError
 from ._infer import Inference, infer_namespace
 from ._layout import (
@@ -240,13 +240,36 @@ def _plain_value(value: object) -> bool:
     return not hasattr(type(value), "__get__")
 
 
-class AutoSlots(metaclass=AutoSlotsMeta, **{_ROOT_KEYWORD: True}):
+if TYPE_CHECKING:
+    # Type checkers see ABCMeta (a base of AutoSlotsMeta) as the metaclass of AutoSlots:
+    # mypy checks class keywords against ``__init_subclass__`` only under ``type`` or
+    # ``ABCMeta``, and the typed ``__init_subclass__`` below is what makes a misspelt or
+    # mistyped option (``class C(AutoSlots, weakrf=False)``) a type error.
+    _RootMeta = abc.ABCMeta
+else:
+    _RootMeta = AutoSlotsMeta
+
+
+class AutoSlots(metaclass=_RootMeta, **{_ROOT_KEYWORD: True}):
     """Base class: every subclass is built with ``__slots__`` inferred from its body.
 
     ``class Node(AutoSlots, weakref=False): ...`` -- options as class keywords.
     """
 
     __slots__ = ()
+
+    if TYPE_CHECKING:
+        # Only a signature for type checkers: at run time AutoSlotsMeta consumes the
+        # options before ``__init_subclass__`` runs.
+        def __init_subclass__(
+            cls,
+            *,
+            weakref: bool = True,
+            dict: bool = False,
+            extra: Names = (),
+            strict: bool = False,
+            mixin: bool = False,
+        ) -> None: ...
 
 
 __all__ = ["AutoSlots", "AutoSlotsError", "AutoSlotsMeta"]

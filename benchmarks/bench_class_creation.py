@@ -140,6 +140,14 @@ def machine() -> str:
     return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} logical CPUs"
 
 
+def _markdown(name: str) -> str:
+    """A variant's name with its code in backticks (``__slots__`` is not bold text)."""
+    for code in ("__slots__", "@autoslots", "AutoSlots", "dataclass(slots=True)"):
+        if code in name:
+            return name.replace(code, f"`{code}`")
+    return name
+
+
 def _load_average() -> str:
     """The 1-minute load average (other processes make the figures noisier), if known."""
     try:
@@ -162,7 +170,7 @@ def report(results: Dict[str, float], repeats: int, load: str) -> str:
         "|---|---:|---:|",
     ]
     for name, seconds in results.items():
-        lines.append(f"| {name} | {seconds * 1e6:.1f} | {seconds / plain:.1f}x |")
+        lines.append(f"| {_markdown(name)} | {seconds * 1e6:.1f} | {seconds / plain:.1f}x |")
     lines += [
         "",
         f"- Python: {platform.python_implementation()} {platform.python_version()} "

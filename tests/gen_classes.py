@@ -36,7 +36,7 @@ import os
 import sys
 import types
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from hypothesis import strategies as st
 
@@ -271,13 +271,18 @@ class _Ctx:
     super_ok: bool  # directly in a method (zero-argument super() works)
     depth: int
     factory: bool = False  # in a classmethod factory: simple writes only
+    # names read from an enclosing function: assigning them anywhere in this function
+    # would make them local (UnboundLocalError)
+    captured: FrozenSet[str] = frozenset()
 
     def nested(self, tracked: str, *, class_name: Optional[str] = "keep") -> _Ctx:
         cname = self.class_name if class_name == "keep" else class_name
-        return _Ctx(tracked, cname, False, self.depth + 1)
+        captured = frozenset({tracked}) if tracked == self.tracked else frozenset()
+        return _Ctx(tracked, cname, False, self.depth + 1, captured=captured)
 
     def copy(self) -> _Ctx:
-        return _Ctx(self.tracked, self.class_name, self.super_ok, self.depth, self.factory)
+        return _Ctx(self.tracked, self.class_name, self.super_ok, self.depth, self.factory,
+                    self.captured)
 
 
 class _Gen:
@@ -300,6 +305,10 @@ class _Gen:
         # from the method being written; True marks a method boundary (a method called
         # through the instance is read on its own, not followed)
         self.frames: List[Tuple[Set[str], bool]] = []
+        # "module" / "class" while writing a module-level helper function / a function
+        # of a helper class (the driver counts writes on other objects only in the
+        # class's own functions and its module's plain functions)
+        self.helper_stack: List[str] = []
 
     # -- small draws ----------------------------------------------------------------
 
@@ -460,7 +469,7 @@ class _Gen:
 
     def alias(self, ctx: _Ctx) -> List[str]:
         t = ctx.tracked
-        names = [a for a in ALIASES if a != t]
+        names = [a for a in ALIASES if a != t and a not in ctx.captured]
         alias = self.pick(names)
         form = self.choose(["plain", "walrus", "chained", "tuple", "ifexp", "or", "for"])
         ctx.tracked = alias
@@ -572,11 +581,16 @@ class _Gen:
         namespaces, lists = self.readable(ctx, "ns"), self.readable(ctx, "list")
         if namespaces and (not lists or self.flag()):
             assert self.owner is not None
-            self.owner.other.add("inner")
-            for names, boundary in reversed(self.frames):
-                names.add("inner")
-                if boundary:
-                    break
+            where = self.helper_stack[-1] if self.helper_stack else "own"
+            if where != "class":
+                self.owner.other.add("inner")
+                # followed from another class (Base.__init__(self) in a subclass): only
+                # the module's plain functions count
+                if where == "module":
+                    for names, boundary in reversed(self.frames):
+                        names.add("inner")
+                        if boundary:
+                            break
             return [f"{self.attr(ctx, self.pick(namespaces))}.inner = {self.value(ctx)}"]
         return [f"{self.attr(ctx, self.pick(lists))}[0] = {self.value(ctx)}"]
 
@@ -712,7 +726,9 @@ class _Gen:
         cname = self.fresh("_Helpers")
         # a function in a helper class body is mangled with that class's name
         inner = ctx.nested("o", class_name=cname if form == "helper_class" else None)
+        self.helper_stack.append("class" if form == "helper_class" else "module")
         body = ["    " + ln for ln in self.block(inner, 1, 2)]
+        self.helper_stack.pop()
         t = ctx.tracked
         if form == "helper_class":
             deco = ["    @staticmethod"] if self.flag() else []

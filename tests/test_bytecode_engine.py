@@ -1542,3 +1542,153 @@ class ZeroArgSuper:
 
 def test_dunder_class_cell_is_the_class() -> None:
     assert other_names(ZeroArgSuper.m) == []
+
+
+# --------------------------------------------------------------------------- gaps found by the
+# AST engine's cross-check
+PAIRS_SRC = """
+def m(self, other):
+    for _first, second in [(other, self)]:
+        second.looped_pair = 1
+        _first.not_ours = 1
+    for a, b in [(other, self), (self, other)]:
+        b.either = 1
+    for pair in [(other, self)]:
+        pair[1].through_index = 1
+"""
+
+
+def test_unpacking_items_of_a_literal_holding_the_instance() -> None:
+    f = facts(compiled(PAIRS_SRC, "m"))
+    assert sorted(f.writes) == ["either", "looped_pair"]
+    assert f.writes["looped_pair"][0].lineno == 4
+    assert sorted(f.other_writes) == ["not_ours", "through_index"]
+    assert f.reasons == []
+
+
+class KwFactory:
+    @classmethod
+    def create(cls, sock: Any, **kwargs: Any) -> Any:
+        self = cls.__new__(cls, **kwargs)
+        self.kw_made = 1
+        return self
+
+    @classmethod
+    def create_local(cls, sock: Any) -> Any:
+        kwargs = dict(family=sock.family, fileno=sock.fileno())
+        self = object.__new__(cls, **kwargs)
+        self.local_made = 1
+        return self
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        self = super().__new__(cls, *args, **kwargs)
+        self.in_new = 1
+        return self
+
+
+def test_factory_called_with_keyword_unpacking() -> None:
+    assert sorted(facts(KwFactory.create, factory="cls").writes) == ["kw_made"]
+    assert sorted(facts(KwFactory.create_local, factory="cls").writes) == ["local_made"]
+    assert sorted(facts(KwFactory.__new__, factory="cls").writes) == ["in_new"]
+
+
+def test_factory_of_ssl_socket() -> None:
+    ssl = pytest.importorskip("ssl")
+    f = facts(ssl.SSLSocket._create, factory="cls")
+    assert {"_sslobj", "server_side", "_context", "_closed"} <= set(f.writes)
+
+
+def make_class_in_function() -> type:
+    class Inner:
+        def method(self) -> Callable[[], None]:
+            def inner() -> None:
+                self.from_inner = 1
+
+            self.own = 1
+            return inner
+
+        class Deeper:
+            def m2(self) -> None:
+                self.deeper = 1
+
+    return Inner
+
+
+NESTED_CLASS_SRC = """
+def f(self):
+    class Inner:
+        self.in_body = 1
+        def method(s2):
+            self.from_method = 1
+        class Deeper:
+            def m2(s3):
+                self.from_deeper = 1
+    return Inner
+"""
+
+
+def test_site_function_of_methods_of_a_class_in_a_function() -> None:
+    inner = make_class_in_function()
+    f = facts(inner.method)  # type: ignore[attr-defined]
+    assert f.writes["own"][0].function == "make_class_in_function.<locals>.Inner.method"
+    assert (
+        f.writes["from_inner"][0].function
+        == "make_class_in_function.<locals>.Inner.method.<locals>.inner"
+    )
+    f = facts(compiled(NESTED_CLASS_SRC, "f"))
+    assert {k: v[0].function for k, v in f.writes.items()} == {
+        "in_body": "f.<locals>.Inner",
+        "from_method": "f.<locals>.Inner.method",
+        "from_deeper": "f.<locals>.Inner.Deeper.m2",
+    }
+
+
+def test_site_function_comes_from_make_function_before_3_11() -> None:
+    """3.9/3.10 code objects have no co_qualname: the name MAKE_FUNCTION receives is used."""
+    f = compiled(NESTED_CLASS_SRC, "f")
+    inner = f(types.SimpleNamespace())
+    assert inner.method.__qualname__ == "f.<locals>.Inner.method"
+    got = {v[0].function for v in facts(f).writes.values()}
+    assert got == {"f.<locals>.Inner", inner.method.__qualname__, inner.Deeper.m2.__qualname__}
+
+
+def make_closure_builtins() -> Callable[..., None]:
+    builtins_object = object
+    set_it = setattr
+    remove_it = delattr
+
+    def __init__(self: Any, x: int) -> None:
+        builtins_object.__setattr__(self, "x", x)
+        set_it(self, "y", x)
+        remove_it(self, "d")
+
+    return __init__
+
+
+def make_nested_closure() -> type:
+    set_it = setattr
+    klass = int
+
+    class K:
+        def m(self) -> Callable[[], None]:
+            def inner() -> None:
+                set_it(self, "x", 1)  # a free variable of the scanned function
+                klass.a = 1
+
+            return inner
+
+    return K
+
+
+def test_builtins_and_classes_in_closure_cells() -> None:
+    fn = make_closure_builtins()
+    kw: Dict[str, Any] = dict(qualname=fn.__qualname__, globals_=fn.__globals__)
+    f = scan(fn.__code__, tracked=frozenset({"self"}), closure=fn.__closure__, **kw)
+    assert sorted(f.writes) == ["d", "x", "y"]
+    assert f.escapes == [] and f.reasons == []
+    m = make_nested_closure().m  # type: ignore[attr-defined]
+    kw = dict(qualname=m.__qualname__, globals_=m.__globals__)
+    f = scan(m.__code__, tracked=frozenset({"self"}), closure=m.__closure__, **kw)
+    assert sorted(f.writes) == ["x"] and f.other_writes == {} and f.escapes == []
+    f = scan(m.__code__, tracked=frozenset({"self"}), **kw)  # cells unknown
+    assert f.writes == {} and sorted(f.other_writes) == ["a"]

@@ -224,6 +224,37 @@ class C:
 def build():
     return C(C()).other
 ''',
+    "linker_method_of_another_class": '''
+class Linker:
+    @staticmethod
+    def link(parent, child):
+        parent.child = child
+        child.x = 1
+class C:
+    def __init__(self, child=None):
+        self.child = None
+        if child is not None:
+            Linker.link(self, child)
+def build():
+    return C(C()).child
+''',
+    "other_instance_in_decorated_method": '''
+def deco(func):
+    def wrapper(self):
+        return func(self)
+    return wrapper
+class C:
+    def __init__(self):
+        self.child = None
+    @deco
+    def adopt(self):
+        self.child = C()
+        self.child.x = 1
+def build():
+    obj = C()
+    obj.adopt()
+    return obj.child
+''',
     "lambda_returning_self": '''
 class C:
     def __init__(self):
