@@ -36,6 +36,7 @@ from typing import (
     overload,
 )
 
+from ._classes import lookup, static_mro
 from ._errors import AutoSlotsError, AutoSlotsWarning
 from ._infer import Inference, infer_namespace
 from ._layout import (
@@ -44,10 +45,8 @@ from ._layout import (
     Record,
     all_reasons,
     get_record,
-    lookup,
     needs_proof,
     plan_layout,
-    static_mro,
 )
 from ._options import Options
 from ._runtime import (

@@ -22,6 +22,8 @@ import types
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, Tuple, Union
 
+from ._classes import MISSING as _MISSING
+from ._classes import lookup, static_mro
 from ._model import CalleeRef, CodeFacts, EngineUnsupported, Escape, Reason, Site
 
 # How deep the driver follows the instance into functions outside the class body.
@@ -117,7 +119,7 @@ class _Driver:
         self.qualname = qualname
         self.namespace = namespace
         self.bases = bases
-        self.mro = _static_mro(bases)
+        self.mro = static_mro(bases)
         self.engine = engine
         self.result = Inference(name, qualname, module)
         self.writes: Dict[str, List[Site]] = {}
@@ -418,7 +420,6 @@ class _Driver:
 
 # -- helpers --------------------------------------------------------------------------
 
-_MISSING: Any = object()
 
 _CLASSVAR_TEXT = re.compile(r"""^[\s"']*(?:[\w.]+\.)?(?:ClassVar|InitVar)\b""")
 
@@ -505,25 +506,12 @@ def _parameter_at(code: types.CodeType, position: Union[int, str]) -> Optional[s
     return position if position in names else None
 
 
-def _static_mro(bases: Tuple[type, ...]) -> Tuple[type, ...]:
-    """The classes a new class with ``bases`` inherits from, in MRO order (without itself)."""
-    probe_order: List[type] = []
-    for base in bases:
-        for klass in getattr(base, "__mro__", (base,)):
-            if klass not in probe_order:
-                probe_order.append(klass)
-    return tuple(probe_order)
-
-
 def _lookup_in_mro(mro: Tuple[type, ...], attr: str) -> Any:
-    for klass in mro:
-        if attr in klass.__dict__:
-            return klass.__dict__[attr]
-    return _MISSING
+    return lookup(mro, attr)[1]
 
 
 def _lookup_static(kind: type, attr: str) -> Any:
-    return _lookup_in_mro(kind.__mro__, attr)
+    return lookup(kind.__mro__, attr)[1]
 
 
 _BUILTIN_CALLABLES = (

@@ -15,9 +15,10 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
+from ._classes import MISSING as _MISSING
+from ._classes import lookup, static_mro
 from ._errors import AutoSlotsError
 from ._options import Options
-from ._runtime import _MISSING
 
 if TYPE_CHECKING:
     from ._infer import Inference
@@ -112,44 +113,6 @@ def declared_slots(namespace: Mapping[str, object], class_name: str) -> Tuple[st
 
 
 # -- looking at the bases ---------------------------------------------------------------
-
-
-def static_mro(bases: Tuple[type, ...]) -> Tuple[type, ...]:
-    """The classes a new class with ``bases`` inherits from, in MRO order (C3).
-
-    Falls back to a depth-first order where C3 has no solution (``type()`` will refuse
-    such bases anyway).
-    """
-    sequences = [list(getattr(base, "__mro__", (base,))) for base in bases] + [list(bases)]
-    result: List[type] = []
-    while True:
-        sequences = [seq for seq in sequences if seq]
-        if not sequences:
-            return tuple(result)
-        for seq in sequences:
-            head = seq[0]
-            if not any(head in other[1:] for other in sequences):
-                break
-        else:
-            fallback: List[type] = []
-            for base in bases:
-                for klass in getattr(base, "__mro__", (base,)):
-                    if klass not in fallback:
-                        fallback.append(klass)
-            return tuple(fallback)
-        result.append(head)
-        for seq in sequences:
-            if seq[0] is head:
-                del seq[0]
-
-
-def lookup(mro: Iterable[type], name: str) -> Tuple[Optional[type], Any]:
-    """The class in ``mro`` whose ``__dict__`` holds ``name`` first, and the value."""
-    for klass in mro:
-        own = klass.__dict__
-        if name in own:
-            return klass, own[name]
-    return None, _MISSING
 
 
 def is_data_descriptor(value: object) -> bool:

@@ -19,6 +19,7 @@ import types
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Tuple, TypeVar
 
 from ._build import Names, prepare_namespace, report
+from ._classes import MISSING, static_mro
 from ._errors import AutoSlotsError
 from ._infer import Inference, infer_namespace
 from ._layout import (
@@ -27,13 +28,11 @@ from ._layout import (
     is_data_descriptor,
     layout_error,
     plan_layout,
-    static_mro,
 )
 from ._model import Site
 from ._options import OPTION_NAMES, Options
 from ._runtime import GENERATED, SlotCachedProperty, SlotDefault, forget_layouts
 
-_MISSING: Any = object()
 T = TypeVar("T")
 _ROOT_KEYWORD = "_autoslots_root"
 
@@ -117,7 +116,7 @@ class AutoSlotsMeta(abc.ABCMeta):
         instances that set ``x`` keep their value, the others read 5).  This is what
         ``@dataclass`` applied after the metaclass does for field defaults.
         """
-        current = cls.__dict__.get(name, _MISSING)
+        current = cls.__dict__.get(name, MISSING)
         if not is_data_descriptor(value):
             if isinstance(current, SlotDefault):
                 current.default = value
@@ -131,11 +130,11 @@ class AutoSlotsMeta(abc.ABCMeta):
 
     def __delattr__(cls, name: str) -> None:
         """``del C.x`` for a kept default removes the default, not the instance slot."""
-        current = cls.__dict__.get(name, _MISSING)
+        current = cls.__dict__.get(name, MISSING)
         if isinstance(current, SlotDefault):
-            if current.default is _runtime_missing():
+            if current.default is MISSING:
                 raise AttributeError(f"type object {cls.__name__!r} has no attribute {name!r}")
-            current.default = _runtime_missing()
+            current.default = MISSING
             return
         if isinstance(current, types.MemberDescriptorType) and current.__objclass__ is cls:
             raise AttributeError(
@@ -167,12 +166,6 @@ def _abc_init(cls: type) -> None:
     init(cls)
 
 
-def _runtime_missing() -> Any:
-    from . import _runtime
-
-    return _runtime._MISSING
-
-
 def _inherited_options(bases: Tuple[type, ...]) -> Options:
     for klass in static_mro(bases):
         record = get_record(klass)
@@ -193,7 +186,7 @@ def _without_stale_pieces(body: Dict[str, Any]) -> Dict[str, Any]:
         if isinstance(value, types.MemberDescriptorType):
             del body[key]
         elif isinstance(value, SlotDefault):
-            if value.default is _runtime_missing():
+            if value.default is MISSING:
                 del body[key]
             else:
                 body[key] = value.default

@@ -19,7 +19,7 @@ import types
 import weakref
 from typing import Any, Callable, Dict, Optional, Tuple
 
-_MISSING: Any = object()
+from ._classes import MISSING as _MISSING
 
 
 def find_member(owner: type, storage: str) -> Optional[types.MemberDescriptorType]:

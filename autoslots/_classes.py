@@ -1,0 +1,55 @@
+"""Looking things up in classes without running their code.
+
+Inference, layout planning and building all ask "which class of the MRO defines this
+name, and with what value?" -- for a class that may not exist yet (the metaclass form
+has only its bases).  ``getattr`` would run descriptors; these helpers read
+``__dict__``s only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, List, Optional, Tuple
+
+# Stands for "not found" (``None`` is a legitimate class attribute value).
+MISSING: Any = object()
+
+
+def static_mro(bases: Tuple[type, ...]) -> Tuple[type, ...]:
+    """The classes a new class with ``bases`` inherits from, in MRO order (C3).
+
+    Falls back to a depth-first order where C3 has no solution (``type()`` will refuse
+    such bases anyway).
+    """
+    sequences = [list(getattr(base, "__mro__", (base,))) for base in bases] + [list(bases)]
+    result: List[type] = []
+    while True:
+        sequences = [seq for seq in sequences if seq]
+        if not sequences:
+            return tuple(result)
+        for seq in sequences:
+            head = seq[0]
+            if not any(head in other[1:] for other in sequences):
+                break
+        else:
+            fallback: List[type] = []
+            for base in bases:
+                for klass in getattr(base, "__mro__", (base,)):
+                    if klass not in fallback:
+                        fallback.append(klass)
+            return tuple(fallback)
+        result.append(head)
+        for seq in sequences:
+            if seq[0] is head:
+                del seq[0]
+
+
+def lookup(mro: Iterable[type], name: str) -> Tuple[Optional[type], Any]:
+    """The class in ``mro`` whose ``__dict__`` holds ``name`` first, and the value.
+
+    ``(None, MISSING)`` where no class defines it.
+    """
+    for klass in mro:
+        own = klass.__dict__
+        if name in own:
+            return klass, own[name]
+    return None, MISSING
