@@ -113,7 +113,7 @@ def autoslots(cls: Optional[type] = None, /, **options: Any) -> Any:
 
 
 def _decorate(cls: Any, *, options: Options) -> Any:
-    _check_input(cls)
+    check_input(cls)
     if get_record(cls) is not None:
         return cls
     namespace = _clean_namespace(cls)
@@ -135,7 +135,7 @@ def _decorate(cls: Any, *, options: Options) -> Any:
 # -- 1. the input -----------------------------------------------------------------------
 
 
-def _check_input(cls: Any) -> None:
+def check_input(cls: Any) -> None:
     if not isinstance(cls, type):
         raise AutoSlotsError(f"@autoslots decorates classes, not {cls!r}")
     name = cls.__qualname__
@@ -197,14 +197,17 @@ def report(
         raise AutoSlotsError("\n".join(lines))
     if options.dict or any(base.__dictoffset__ for base in bases):
         return
-    lines.append("  (name the attributes with extra=(...), or pass dict=True to silence this)")
+    lines.append(
+        "  (set these attributes by name in the class's code to get slots, or pass "
+        "dict=True to keep the __dict__ without this warning; explain() shows details)"
+    )
     _warn("\n".join(lines))
 
 
 def _warn(message: str) -> None:
     """Warn with the location of the user code that created the class."""
     level = 1
-    frame: Optional[types.FrameType] = sys._getframe(0)
+    frame: Optional[types.FrameType] = sys._getframe(0)  # pyright: ignore[reportPrivateUsage]
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
         frame = frame.f_back
         level += 1
@@ -351,14 +354,14 @@ def _function_extras(func: types.FunctionType) -> List[object]:
         extras.append(attrs["__wrapped__"])
     registry = attrs.get("registry")
     if isinstance(registry, Mapping):
-        extras.extend(registry.values())
+        extras.extend(registry.values())  # pyright: ignore[reportUnknownArgumentType]
     return extras
 
 
 def _inner_functions(obj: object) -> List[object]:
     """The functions a descriptor or wrapper object in a class body holds."""
     if isinstance(obj, (classmethod, staticmethod, types.MethodType)):
-        return [obj.__func__]
+        return [obj.__func__]  # pyright: ignore[reportUnknownMemberType]
     if isinstance(obj, property):
         return [obj.fget, obj.fset, obj.fdel]
     if isinstance(obj, functools.cached_property):
@@ -366,19 +369,19 @@ def _inner_functions(obj: object) -> List[object]:
     if isinstance(obj, SlotDefault):
         return [obj.default]
     if isinstance(obj, functools.singledispatchmethod):
-        registry = getattr(obj.dispatcher, "registry", {})
+        registry = getattr(obj.dispatcher, "registry", {})  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
         return [obj.func, *dict(registry).values()]
     if isinstance(obj, (functools.partial, functools.partialmethod)):
         return [obj.func, *obj.args, *obj.keywords.values()]
     if isinstance(obj, (list, tuple, set, frozenset)):
-        return [item for item in obj if callable(item)]
+        return [item for item in obj if callable(item)]  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
     if isinstance(obj, dict):
-        return [item for item in obj.values() if callable(item)]
+        return [item for item in obj.values() if callable(item)]  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
     if isinstance(obj, type) or not callable(obj):
         return []
     try:
         own = object.__getattribute__(obj, "__dict__")
     except Exception:
         return []
-    wrapped = own.get("__wrapped__") if isinstance(own, dict) else None
+    wrapped = own.get("__wrapped__") if isinstance(own, dict) else None  # pyright: ignore[reportUnknownVariableType, reportUnknownMemberType]
     return [wrapped] if wrapped is not None else []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
 
+from ._build import check_input
 from ._errors import AutoSlotsError
 from ._infer import Inference, infer_class
 from ._layout import Plan, Record, get_record, plan_layout
@@ -131,6 +132,7 @@ def explain(cls: type) -> Explanation:
     options = _inherited_options(cls)
     inference = infer_class(cls)
     try:
+        check_input(cls)
         plan = plan_layout(cls.__name__, cls.__bases__, dict(cls.__dict__), inference, options)
     except AutoSlotsError as exc:
         explanation = _from_inference(cls, inference, options)
@@ -167,7 +169,7 @@ def _from_record(cls: type, record: Record, *, autoslotted: bool) -> Explanation
     inference, plan = record.inference, record.plan
     explanation = _from_inference(cls, inference, record.options)
     explanation.autoslotted = autoslotted
-    explanation.slots = _slot_infos(inference, plan, record.options)
+    explanation.slots = _slot_infos(cls, inference, plan, record.options)
     explanation.declared = tuple(plan.slots)
     explanation.keeps_dict = plan.keeps_dict
     explanation.dict_because = list(plan.dict_because)
@@ -176,7 +178,9 @@ def _from_record(cls: type, record: Record, *, autoslotted: bool) -> Explanation
     return explanation
 
 
-def _slot_infos(inference: Inference, plan: Plan, options: Options) -> List[SlotInfo]:
+def _slot_infos(
+    cls: type, inference: Inference, plan: Plan, options: Options
+) -> List[SlotInfo]:
     """Each attribute with where it lives: its slot, a hidden slot, a base's, or the dict."""
     provided = {name: base for base, names in plan.inherited.items() for name in names}
     sites: Dict[str, Tuple[Site, ...]] = {
@@ -186,6 +190,11 @@ def _slot_infos(inference: Inference, plan: Plan, options: Options) -> List[Slot
         sites.setdefault(name, ())
     for name in inference.cached_properties:
         sites.setdefault(name, ())
+    hidden = set(plan.storage.values())
+    for name in plan.slots:
+        if name not in ("__dict__", "__weakref__") and name not in hidden:
+            # A name this class slots for a mixin base (mixin=True) that sets it.
+            sites.setdefault(name, _mixin_sites(cls, name))
     infos = []
     for name in sorted(sites):
         if name in provided:
@@ -194,10 +203,23 @@ def _slot_infos(inference: Inference, plan: Plan, options: Options) -> List[Slot
             storage = plan.storage[name]
         elif name in plan.slots:
             storage = name
+        elif options.mixin:
+            storage = _BY_SUBCLASSES
         else:
             storage = "__dict__"
         infos.append(SlotInfo(name, sites[name], storage, provided.get(name)))
     return infos
+
+
+_BY_SUBCLASSES = "<subclasses>"
+
+
+def _mixin_sites(cls: type, name: str) -> Tuple[Site, ...]:
+    for base in cls.__mro__[1:]:
+        record = get_record(base)
+        if record is not None and name in record.inference.slots:
+            return tuple(record.inference.slots[name])
+    return ()
 
 
 def _slot_origin(slot: SlotInfo) -> str:
@@ -210,6 +232,8 @@ def _slot_origin(slot: SlotInfo) -> str:
         text = "named by extra= or a cached_property"
     if slot.provided_by is not None:
         text += f"; stored by base {slot.provided_by}"
+    elif slot.storage == _BY_SUBCLASSES:
+        text += "; slotted by the classes that inherit this mixin"
     elif slot.storage == "__dict__":
         text += "; stored in the instance __dict__"
     elif slot.storage != slot.name:
