@@ -1,9 +1,10 @@
-"""The command line: ``python -m autoslots explain MODULE:CLASS`` (also ``autoslots ...``).
+"""The command line: ``python -m autoslots COMMAND ...`` (also the ``autoslots`` script).
 
 Each command is a subcommand of one ``argparse`` parser; a command is a function that takes
 the parsed arguments and returns the exit code.  Problems with what the user asked for (a
 bad target, a module that does not import) are reported as one line on stderr with exit
-code 2, never as a traceback.
+code 2, never as a traceback.  This module only parses and dispatches: the commands other
+than ``explain`` live in their own modules and plug in through :func:`_registrations`.
 """
 
 from __future__ import annotations
@@ -15,11 +16,20 @@ import os
 import sys
 import traceback
 from types import ModuleType
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, List, Optional, Sequence, Tuple
 
 from ._explain import explain
 
+if TYPE_CHECKING:
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
 Command = Callable[[argparse.Namespace], int]
+# A registration: ``register(commands)`` adds one or more subcommands to the ``commands``
+# sub-parsers action.  For each subcommand it calls ``commands.add_parser(NAME, help=...,
+# description=...)``, adds the arguments, and ``parser.set_defaults(command=RUN)``, where
+# ``RUN(args) -> int`` runs the command and returns the exit code (raise ``UsageError`` for a
+# one-line exit-2 error; ``main`` prints it).
+Registration = Callable[["SubParsers"], None]
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -51,6 +61,10 @@ def main(argv: Optional[Sequence[str]] = None, prog: Optional[str] = None) -> in
     except UsageError as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader went away (`... | head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 def _build_parser(prog: str) -> argparse.ArgumentParser:
@@ -62,10 +76,26 @@ def _build_parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(title="commands", dest="command_name")
     commands.required = True
-    _add_explain(commands)
+    for register in _registrations():
+        register(commands)
     # name every command in the usage line and in "the following arguments are required"
     commands.metavar = "{" + ",".join(commands.choices) + "}"
     return parser
+
+
+def _registrations() -> List[Registration]:
+    """The commands, in the order ``--help`` lists them.
+
+    To add a command: give its module a ``register(commands)`` function (see ``Registration``)
+    and add two lines here, ``from ._x import register as _register_x`` and the name in the
+    list.  The imports are inside this function so that a command module may import
+    ``UsageError`` and the import helpers from this module at its top.
+    """
+    from ._audit import register as _register_audit
+    from ._check import register as _register_check
+    from ._demo import register as _register_demo
+
+    return [_add_explain, _register_demo, _register_check, _register_audit]
 
 
 def _version() -> str:
@@ -80,7 +110,7 @@ def _version() -> str:
 # --- explain ------------------------------------------------------------------------------
 
 
-def _add_explain(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_explain(commands: SubParsers) -> None:
     explain = commands.add_parser(
         "explain",
         help="show the slots of a class, where each is assigned, and why a __dict__ is kept",

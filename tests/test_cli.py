@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Iterator, List
+from typing import Any, Iterator, List
 
 import pytest
 
@@ -211,3 +212,47 @@ def test_readme_commands_are_what_ci_runs() -> None:
     assert "python -m autoslots explain examples/image.py:Image" in readme
     assert "mypy --strict autoslots" in readme and "mypy --strict autoslots" in ci
     assert "ruff check autoslots tests" in readme and "ruff check autoslots tests" in ci
+
+
+def test_help_lists_every_command() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("explain", "demo", "check"):
+        assert command in result.stdout
+
+
+def test_a_registered_command_is_parsed_and_dispatched(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The registration point other command modules plug into."""
+    from autoslots import _cli
+
+    def run_hello(args: argparse.Namespace) -> int:
+        if args.fail:
+            raise _cli.UsageError("hello failed politely")
+        print(f"hello {args.name}")
+        return 3
+
+    def register_hello(commands: Any) -> None:
+        parser = commands.add_parser("hello", help="say hello")
+        parser.add_argument("name")
+        parser.add_argument("--fail", action="store_true")
+        parser.set_defaults(command=run_hello)
+
+    original = _cli._registrations
+    monkeypatch.setattr(_cli, "_registrations", lambda: [*original(), register_hello])
+    assert _cli.main(["hello", "world"], prog="autoslots") == 3
+    assert capsys.readouterr().out == "hello world\n"
+    assert _cli.main(["hello", "x", "--fail"], prog="autoslots") == 2
+    assert capsys.readouterr().err == "autoslots: error: hello failed politely\n"
+    with pytest.raises(SystemExit):
+        _cli.main(["--help"], prog="autoslots")
+    assert "hello" in capsys.readouterr().out
+
+
+def test_readme_leads_with_the_demo() -> None:
+    """The README's first shell block starts with the demo, then the test command."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```bash\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+    assert commands[:2] == ["python -m autoslots demo", "bash .ci/run"]
