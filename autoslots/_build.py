@@ -116,7 +116,7 @@ def _decorate(cls: Any, *, options: Options) -> Any:
     check_input(cls)
     if get_record(cls) is not None:
         return cls
-    namespace = _clean_namespace(cls)
+    namespace = clean_namespace(cls)
     inference = infer_namespace(cls.__name__, cls.__qualname__, cls.__module__, cls.__bases__,
                                 namespace)
     plan = plan_layout(cls.__name__, cls.__bases__, namespace, inference, options)
@@ -148,7 +148,7 @@ def check_input(cls: Any) -> None:
         raise AutoSlotsError(f"{name}: built-in classes cannot be rebuilt")
 
 
-def _clean_namespace(cls: type) -> Dict[str, Any]:
+def clean_namespace(cls: type) -> Dict[str, Any]:
     """A copy of ``cls.__dict__`` without what belongs to the old class's layout.
 
     The ``__dict__``/``__weakref__`` getset descriptors and the member descriptors of its

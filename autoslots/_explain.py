@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
 
-from ._build import check_input
+from ._build import check_input, clean_namespace
 from ._errors import AutoSlotsError
-from ._infer import Inference, infer_class
+from ._infer import Inference, infer_namespace
 from ._layout import Plan, Record, get_record, plan_layout
 from ._model import Reason, Site
 from ._options import Options
@@ -130,10 +130,15 @@ def explain(cls: type) -> Explanation:
     if record is not None:
         return _from_record(cls, record, autoslotted=True)
     options = _inherited_options(cls)
-    inference = infer_class(cls)
+    # The same namespace the decorator reads: without the old layout's descriptors
+    # (a hand-written ``__weakref__`` slot is not a class attribute of its own).
+    namespace = clean_namespace(cls)
+    inference = infer_namespace(
+        cls.__name__, cls.__qualname__, cls.__module__, cls.__bases__, namespace
+    )
     try:
         check_input(cls)
-        plan = plan_layout(cls.__name__, cls.__bases__, dict(cls.__dict__), inference, options)
+        plan = plan_layout(cls.__name__, cls.__bases__, namespace, inference, options)
     except AutoSlotsError as exc:
         explanation = _from_inference(cls, inference, options)
         explanation.error = str(exc)

@@ -125,3 +125,16 @@ def test_notes_for_names_read_but_never_set() -> None:
     assert not report.reasons
     assert any("self.name" in note.what for note in report.notes)
     assert "notes:" in str(report)
+
+
+def test_hand_slotted_class_with_weakref_is_not_refused() -> None:
+    class Handmade:
+        __slots__ = ("x", "__weakref__")
+
+        def __init__(self) -> None:
+            self.x = 1
+
+    report = explain(Handmade)
+    assert report.error is None
+    assert not report.keeps_dict
+    assert report.slot_names == ["x"]
