@@ -129,7 +129,7 @@ def test_notes_for_names_read_but_never_set() -> None:
 
 def test_hand_slotted_class_with_weakref_is_not_refused() -> None:
     class Handmade:
-        __slots__ = ("x", "__weakref__")
+        __slots__ = ("__weakref__", "x")
 
         def __init__(self) -> None:
             self.x = 1
