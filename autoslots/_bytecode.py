@@ -853,12 +853,13 @@ class _Facts:
             self.reasons.update(other.reasons)
 
     def to_code_facts(self) -> CodeFacts:
+        other = self.other_writes
         return CodeFacts(
             {k: list(v.values()) for k, v in self.writes.items()},
             {k: list(v.values()) for k, v in self.reads.items()},
-            {k: list(v.values()) for k, v in self.other_writes.items()},
-            list(self.escapes),
-            list(self.reasons),
+            {k: list(v.values()) for k, v in other.items()} if other else {},
+            list(self.escapes) if self.escapes else [],
+            list(self.reasons) if self.reasons else [],
         )
 
 
@@ -1703,7 +1704,13 @@ def _op_load_const(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR")
 def _op_load_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    stack.append(s._load(ins[2], "local"))
+    # (``_load``, inlined: the most frequent instruction)
+    name = ins[2]
+    v = s.summary.get(name)
+    if v is None or v == OTHER:
+        v = ("chain", "local", (name,))
+    s.seen[name] = v
+    stack.append(v)
 
 
 @_h("LOAD_FAST_LOAD_FAST")
@@ -2263,6 +2270,8 @@ _dispatch()
 
 
 # --------------------------------------------------------------------------- entry point
+_NO_CELLS: Mapping[str, object] = types.MappingProxyType({})
+
 def scan(
     code: types.CodeType,
     *,
@@ -2290,7 +2299,7 @@ def scan(
         (inst_name,) = tracked
     else:
         inst_name = min(tracked) if tracked else "obj"
-    cells: Dict[str, object] = {}
+    cells: Mapping[str, object] = _NO_CELLS
     if closure is not None:
         cells = dict(zip(code.co_freevars, closure))
     ctx = _Context(globals_, inst_name, factory, cells)

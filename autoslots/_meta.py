@@ -121,7 +121,7 @@ class AutoSlotsMeta(abc.ABCMeta):
             if isinstance(current, SlotDefault):
                 current.default = value
                 return
-            if isinstance(current, types.MemberDescriptorType) and current.__objclass__ is cls:
+            if isinstance(current, types.MemberDescriptorType) and current.__objclass__ is cls:  # pyright: ignore[reportUnnecessaryComparison]
                 keeper = SlotDefault(name, name, value, member=current)
                 super().__setattr__(name, keeper)
                 forget_layouts()
@@ -136,7 +136,7 @@ class AutoSlotsMeta(abc.ABCMeta):
                 raise AttributeError(f"type object {cls.__name__!r} has no attribute {name!r}")
             current.default = MISSING
             return
-        if isinstance(current, types.MemberDescriptorType) and current.__objclass__ is cls:
+        if isinstance(current, types.MemberDescriptorType) and current.__objclass__ is cls:  # pyright: ignore[reportUnnecessaryComparison]
             raise AttributeError(
                 f"{cls.__qualname__}.{name} is an instance slot, not a class attribute"
             )
@@ -203,17 +203,17 @@ def _with_annotated_defaults(inference: Inference, body: Mapping[str, Any]) -> I
     The class body may be finished by a later ``@dataclass``, whose ``__init__`` assigns
     every field; the plain class keeps reading the value until then (``obj.retries == 3``).
     """
-    from ._infer import _is_class_variable
+    from ._infer import _is_class_variable  # pyright: ignore[reportPrivateUsage]
 
     annotations = body.get("__annotations__")
     if not isinstance(annotations, dict):
         return inference
     added: Dict[str, Any] = {}
-    for attr, annotation in annotations.items():
+    for attr, annotation in annotations.items():  # pyright: ignore[reportUnknownVariableType]
         if attr in inference.slots or attr not in body or attr in inference.descriptors:
             continue
         value = body[attr]
-        if _is_class_variable(annotation) or not _plain_value(value):
+        if _is_class_variable(annotation) or not _plain_value(value):  # pyright: ignore[reportUnknownArgumentType]
             continue
         site = Site(f"{inference.qualname} (class annotations)", "<class body>", 0)
         added[attr] = [site]
