@@ -12,9 +12,14 @@ plain wrapper), helper methods called through the instance or the class, module-
 helpers (positional, keyword, keyword-only, static methods of helper classes), a
 ``classmethod`` factory, properties (storing in ``_pN``, with deleters), class-level
 defaults and annotations (``ClassVar`` too, with and without ``from __future__ import
-annotations``), writes to the class (``type(self).x = ...``) and through attributes
-(``self.ns.x = ...``, ``self.lst[0] = ...``), name mangling, and control flow (``if``/
-``else`` with a dead branch, ``try``/``except``/``finally``, ``while``/``break``).
+annotations``), ``functools.cached_property``, pass-through ``__setattr__`` and
+``__getattr__`` hooks, instances shadowing a method already run (``self.m1 = 5``), writes
+to the class (``type(self).x = ...``) and through attributes (``self.ns.x = ...``,
+``self.lst[0] = ...``), name mangling, control flow (``if``/``else`` with a dead branch,
+``try``/``except``/``finally``, ``while``/``break``), and the options ``weakref=False``,
+``extra=``, ``dict=True`` (the same for every class of a module).
+
+``AUTOSLOTS_GEN_DISABLE=form,form`` leaves forms out (to look past a known bug).
 
 While it writes the code the generator simulates it: every live statement is chosen so
 that it is valid in the state the instance is in when it runs, so the *driver* (the list of
@@ -29,6 +34,7 @@ same in each form, so mangled names match.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import itertools
 import linecache
@@ -53,6 +59,7 @@ CLASS_NAMES = (("Base", "Sub"), ("_Priv", "__Dunder"), ("A", "B_"))
 DISABLED = frozenset(filter(None, os.environ.get("AUTOSLOTS_GEN_DISABLE", "").split(",")))
 DYNAMIC_MARK = "<dynamic>"
 EXTRA = "xtra"  # a name given with extra=(...)
+LAZY = "lazy"  # answered by a generated __getattr__
 TRUE_TEST = "len(str(7)) == 1"  # true at run time, opaque to the compiler
 FALSE_TEST = "len(str(7)) == 2"
 
@@ -115,6 +122,7 @@ class GenClass:
     classvars: List[str] = field(default_factory=list)
     props: Dict[str, str] = field(default_factory=dict)  # property -> storage name
     deleters: Set[str] = field(default_factory=set)  # properties with a deleter
+    cached: List[str] = field(default_factory=list)  # functools.cached_property names
     methods: List[GenMethod] = field(default_factory=list)
     driver_methods: List[str] = field(default_factory=list)  # called by the driver, in order
     generators: Set[str] = field(default_factory=set)  # driver methods that are generators
@@ -305,10 +313,6 @@ class _Gen:
         # from the method being written; True marks a method boundary (a method called
         # through the instance is read on its own, not followed)
         self.frames: List[Tuple[Set[str], bool]] = []
-        # "module" / "class" while writing a module-level helper function / a function
-        # of a helper class (the driver counts writes on other objects only in the
-        # class's own functions and its module's plain functions)
-        self.helper_stack: List[str] = []
 
     # -- small draws ----------------------------------------------------------------
 
@@ -581,16 +585,13 @@ class _Gen:
         namespaces, lists = self.readable(ctx, "ns"), self.readable(ctx, "list")
         if namespaces and (not lists or self.flag()):
             assert self.owner is not None
-            where = self.helper_stack[-1] if self.helper_stack else "own"
-            if where != "class":
-                self.owner.other.add("inner")
-                # followed from another class (Base.__init__(self) in a subclass): only
-                # the module's plain functions count
-                if where == "module":
-                    for names, boundary in reversed(self.frames):
-                        names.add("inner")
-                        if boundary:
-                            break
+            # a write on another object: the driver slots it too (the object may be an
+            # instance of the class), also in functions it follows unbound
+            self.owner.other.add("inner")
+            for names, boundary in reversed(self.frames):
+                names.add("inner")
+                if boundary:
+                    break
             return [f"{self.attr(ctx, self.pick(namespaces))}.inner = {self.value(ctx)}"]
         return [f"{self.attr(ctx, self.pick(lists))}[0] = {self.value(ctx)}"]
 
@@ -726,9 +727,7 @@ class _Gen:
         cname = self.fresh("_Helpers")
         # a function in a helper class body is mangled with that class's name
         inner = ctx.nested("o", class_name=cname if form == "helper_class" else None)
-        self.helper_stack.append("class" if form == "helper_class" else "module")
         body = ["    " + ln for ln in self.block(inner, 1, 2)]
-        self.helper_stack.pop()
         t = ctx.tracked
         if form == "helper_class":
             deco = ["    @staticmethod"] if self.flag() else []
@@ -825,6 +824,20 @@ class _Gen:
             cls.classvars.append(self.fresh("cvar"))
         for _ in range(self.draw(st.integers(0, 2))):
             self.add_property(cls)
+        if self.flag(0.2) and "cached_property" not in DISABLED:
+            name = self.fresh("cp")
+            cls.cached.append(name)
+            cls.methods.append(GenMethod(name, self.pick(PARAMS), ["return [5]"],
+                                         "@functools.cached_property"))
+        if cls.base is None and self.flag(0.1) and "getattr_hook" not in DISABLED:
+            cls.methods.append(GenMethod("__getattr__", "self", [
+                f"if name == {LAZY!r}:", "    return 42", "raise AttributeError(name)"],
+                extra_params="name"))
+        if cls.base is None and self.flag(0.1) and "setattr_hook" not in DISABLED:
+            line = self.pick(["super().__setattr__(name, value)",
+                              "object.__setattr__(self, name, value)"])
+            cls.methods.append(GenMethod("__setattr__", "self", [line],
+                                         extra_params="name, value"))
         for name in list(cls.defaults) + list(cls.annotated_defaults):
             self.state.defaults[name] = "int"
         self.state.props.update(cls.props)
@@ -901,6 +914,8 @@ def _drive_static(chain: List[GenClass]) -> Tuple[Set[str], Set[str], Set[str]]:
             run([("set", prop, "int")])
             if prop in k.deleters:
                 run([("del", prop, "")])
+        for name in k.cached:  # read (cached in the instance), deleted, read again
+            run([("set", name, "list"), ("del", name, ""), ("set", name, "list")])
     return ever, set(state.inst), deleted
 
 
@@ -917,6 +932,8 @@ def _driver(chain: List[GenClass], draw: Callable[[Any], Any]) -> List[Step]:
             if prop in k.deleters:
                 steps.append(("delprop", prop))
                 steps.append(("get", prop))
+        for name in k.cached:
+            steps += [("get", name), ("delprop", name), ("get", name)]
     return steps
 
 
@@ -946,7 +963,7 @@ def modules(draw: Callable[[Any], Any], allow_dynamic: bool = False) -> GenModul
         module.ever[cls.name], module.final[cls.name], module.deleted[cls.name] = (
             ever, final, deleted)
         probe |= ever | set(cls.defaults) | set(cls.annotated_defaults) | set(cls.annotated)
-        probe |= set(cls.props) | set(cls.classvars)
+        probe |= set(cls.props) | set(cls.classvars) | set(cls.cached) | {LAZY}
     module.probe_names = sorted(probe)
     return module
 
@@ -969,13 +986,23 @@ def load_source(source: str, directory: str, tag: str = "src") -> types.ModuleTy
         handle.write(source)
     if directory not in sys.path:
         sys.path.insert(0, directory)
-    importlib.invalidate_caches()
-    linecache.checkcache()
+    finder = sys.path_importer_cache.get(directory)
+    if finder is not None:
+        finder.invalidate_caches()  # the directory listing is cached
+    else:
+        importlib.invalidate_caches()
+    linecache.checkcache(path)
     return importlib.import_module(name)
 
 
 def unload(mod: types.ModuleType) -> None:
+    """Forget a generated module and delete its file (keeps the directory small)."""
     sys.modules.pop(mod.__name__, None)
+    path = getattr(mod, "__file__", None)
+    if path:
+        linecache.cache.pop(path, None)
+        with contextlib.suppress(OSError):
+            os.remove(path)
 
 
 Outcome = Tuple[str, Any]  # ("ok", value) / ("exc", exception type name)

@@ -304,6 +304,16 @@ class C:
     def setup(self):
         self.y = 2
 ''',
+    "instance_made_by_class_or_factory": '''
+class C:
+    Factory = None
+    def __init__(self, child=False):
+        self.items = []
+        if not child:
+            klass = self.Factory or self.__class__
+            part = klass(True)
+            self.items.append(part)
+''',
     "annotation_without_value": '''
 class C:
     def __init__(self):
