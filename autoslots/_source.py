@@ -33,6 +33,7 @@ from typing import (
     Callable,
     Dict,
     FrozenSet,
+    Iterable,
     Iterator,
     List,
     Mapping,
@@ -40,6 +41,7 @@ from typing import (
     Set,
     Tuple,
     Union,
+    cast,
 )
 
 from ._model import CalleeRef, CodeFacts, EngineUnsupported, Escape, Reason, Site
@@ -244,10 +246,9 @@ class _ScopeBuilder:
             target_scope = scope
             while target_scope.kind == "comprehension" and target_scope.parent is not None:
                 target_scope = target_scope.parent
-            if isinstance(node.target, ast.Name):
-                name = _mangle(node.target.id, private)
-                target_scope.bind(name)
-                self.module.note_use(scope, name)
+            name = _mangle(node.target.id, private)  # (the grammar allows only a name)
+            target_scope.bind(name)
+            self.module.note_use(scope, name)
             yield node.value, scope
         elif isinstance(node, ast.Assign) and self._binds_lambda(node):
             target = node.targets[0]
@@ -360,7 +361,9 @@ def _load_module(code: types.CodeType, globals_: Mapping[str, object]) -> Union[
 
 
 def _code_lines(code: types.CodeType) -> Set[int]:
-    return {line for _, line in dis.findlinestarts(code) if line is not None}
+    # (3.13 gives None for code that has no line)
+    found = cast("Iterable[Tuple[int, Optional[int]]]", dis.findlinestarts(code))
+    return {line for _, line in found if line is not None}
 
 
 def _all_codes(code: types.CodeType) -> Iterator[types.CodeType]:
@@ -691,6 +694,13 @@ class _Scanner:
         ``type(self)`` or ``self.__class__``."""
         if isinstance(expr, ast.Name):
             return self._name_binding(expr, scope) in self.factories
+        if isinstance(expr, ast.NamedExpr):
+            return self._is_factory(expr.value, scope)
+        if isinstance(expr, ast.IfExp):
+            # ``a if c else type(self)`` / ``self.Factory or self.__class__``: may be it.
+            return self._is_factory(expr.body, scope) or self._is_factory(expr.orelse, scope)
+        if isinstance(expr, ast.BoolOp):
+            return any(self._is_factory(value, scope) for value in expr.values)
         if isinstance(expr, ast.Attribute):
             return expr.attr == "__class__" and self._is_instance(expr.value, scope)
         if isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
@@ -1441,9 +1451,11 @@ def _static_member(obj: object, name: str) -> object:
     try:
         if issubclass(kind, types.ModuleType):
             namespace = object.__getattribute__(obj, "__dict__")
-            return namespace.get(name, _MISSING) if isinstance(namespace, dict) else _MISSING
+            if not isinstance(namespace, dict):
+                return _MISSING
+            return cast("Dict[str, object]", namespace).get(name, _MISSING)
         if issubclass(kind, type):
-            for klass in type.__getattribute__(obj, "__mro__"):
+            for klass in type.__getattribute__(cast(type, obj), "__mro__"):
                 namespace = type.__getattribute__(klass, "__dict__")
                 if name in namespace:
                     return namespace[name]
