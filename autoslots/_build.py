@@ -62,6 +62,8 @@ T = TypeVar("T")
 Names = Union[str, Tuple[str, ...], List[str], Set[str], FrozenSet[str]]
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+# Options are immutable: one instance serves every class that uses the defaults.
+DEFAULT_OPTIONS = Options()
 _HEAPTYPE = 1 << 9
 
 
@@ -109,7 +111,7 @@ def autoslots(cls: Optional[type] = None, /, **options: Any) -> Any:
         return functools.partial(_decorate, options=checked)
     if options:
         raise AutoSlotsError("@autoslots takes options as keywords only: @autoslots(dict=True)")
-    return _decorate(cls, options=Options())
+    return _decorate(cls, options=DEFAULT_OPTIONS)
 
 
 def _decorate(cls: Any, *, options: Options) -> Any:
@@ -157,8 +159,9 @@ def clean_namespace(cls: type) -> Dict[str, Any]:
     namespace = dict(cls.__dict__)
     namespace.pop("__dict__", None)
     namespace.pop("__weakref__", None)
+    member = types.MemberDescriptorType
     for key, value in list(namespace.items()):
-        if isinstance(value, types.MemberDescriptorType) and value.__objclass__ is cls:
+        if type(value) is member and value.__objclass__ is cls:
             del namespace[key]
     if isinstance(cls, abc.ABCMeta):
         # ABCMeta computes these again for the new class.
@@ -271,12 +274,9 @@ def _add_pickling(namespace: Dict[str, Any], bases: Tuple[type, ...], plan: Plan
     is kept.
     """
     mro = static_mro(bases)
-    base_slots = any(
-        isinstance(v, types.MemberDescriptorType) for k in mro for v in k.__dict__.values()
-    )
     # Any non-empty ``__slots__`` -- even ``("__weakref__",)`` -- makes protocols 0 and 1
     # refuse a class without ``__getstate__``.
-    if not plan.slots and not base_slots:
+    if not plan.slots and not _has_member(mro):
         return
     for method in ("__getstate__", "__setstate__"):
         if _user_defined(namespace, mro, (method,)) is None:
@@ -284,6 +284,18 @@ def _add_pickling(namespace: Dict[str, Any], bases: Tuple[type, ...], plan: Plan
     if any(issubclass(b, BaseException) for b in bases):
         if _user_defined(namespace, mro, ("__reduce__", "__reduce_ex__")) is None:
             namespace.setdefault("__reduce__", GENERATED["__reduce__"])
+
+
+def _has_member(mro: Tuple[type, ...]) -> bool:
+    """Whether a class of ``mro`` has a member descriptor (a slot, or a C-level member)."""
+    member = types.MemberDescriptorType
+    for klass in mro:
+        if klass is object:
+            continue  # (it has none)
+        for value in klass.__dict__.values():
+            if type(value) is member:
+                return True
+    return False
 
 
 def _user_defined(
@@ -327,35 +339,59 @@ def fix_class_cells(new_cls: type, old_cls: type) -> None:
     """
     seen: set[int] = set()
     stack: List[object] = list(new_cls.__dict__.values())
+    inert = _INERT_TYPES
+    function_type = types.FunctionType
     while stack:
         obj = stack.pop()
-        if id(obj) in seen or obj is new_cls or obj is old_cls:
+        kind = type(obj)
+        if kind in inert or id(obj) in seen or obj is new_cls or obj is old_cls:
             continue
         seen.add(id(obj))
-        if isinstance(obj, types.FunctionType):
-            for cell in obj.__closure__ or ():
-                try:
-                    content = cell.cell_contents
-                except ValueError:
-                    continue
-                if content is old_cls:
-                    cell.cell_contents = new_cls
-                else:
-                    stack.append(content)
-            stack.extend(_function_extras(obj))
+        if kind is function_type:
+            func: types.FunctionType = obj  # type: ignore[assignment]
+            closure = func.__closure__
+            if closure is not None:
+                for cell in closure:
+                    try:
+                        content = cell.cell_contents
+                    except ValueError:
+                        continue
+                    if content is old_cls:
+                        cell.cell_contents = new_cls
+                    else:
+                        stack.append(content)
+            # (getattr: reading ``__dict__`` would give the function a dict)
+            wrapped = getattr(func, "__wrapped__", None)
+            if wrapped is not None:
+                stack.append(wrapped)
+            registry = getattr(func, "registry", None)
+            if registry is not None and isinstance(registry, Mapping):
+                stack.extend(registry.values())  # pyright: ignore[reportUnknownArgumentType]
+        elif kind is tuple:
+            stack.extend([item for item in obj if callable(item)])  # type: ignore[attr-defined]
         else:
             stack.extend(_inner_functions(obj))
 
 
-def _function_extras(func: types.FunctionType) -> List[object]:
-    extras: List[object] = []
-    attrs = func.__dict__
-    if "__wrapped__" in attrs:
-        extras.append(attrs["__wrapped__"])
-    registry = attrs.get("registry")
-    if isinstance(registry, Mapping):
-        extras.extend(registry.values())  # pyright: ignore[reportUnknownArgumentType]
-    return extras
+# Exact types of values that hold no function (so no closure cell): skipped at once.
+_INERT_TYPES = frozenset(
+    {
+        str,
+        int,
+        float,
+        complex,
+        bool,
+        bytes,
+        type(None),
+        types.CellType,
+        types.MemberDescriptorType,
+        types.GetSetDescriptorType,
+        types.BuiltinFunctionType,
+        types.CodeType,
+        types.ModuleType,
+        Record,
+    }
+)
 
 
 def _inner_functions(obj: object) -> List[object]:

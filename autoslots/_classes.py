@@ -13,6 +13,8 @@ from typing import Any, Iterable, List, Optional, Tuple
 # Stands for "not found" (``None`` is a legitimate class attribute value).
 MISSING: Any = object()
 
+_DEFAULT_MRO = type.mro
+
 
 def static_mro(bases: Tuple[type, ...]) -> Tuple[type, ...]:
     """The classes a new class with ``bases`` inherits from, in MRO order (C3).
@@ -20,6 +22,11 @@ def static_mro(bases: Tuple[type, ...]) -> Tuple[type, ...]:
     Falls back to a depth-first order where C3 has no solution (``type()`` will refuse
     such bases anyway).
     """
+    if len(bases) == 1 and type(bases[0]).mro is _DEFAULT_MRO:
+        # The common case, cheaply: one base's (C3) MRO is the new class's, after itself.
+        mro = getattr(bases[0], "__mro__", None)
+        if type(mro) is tuple:
+            return mro
     sequences = [list(getattr(base, "__mro__", (base,))) for base in bases] + [list(bases)]
     result: List[type] = []
     while True:

@@ -19,7 +19,7 @@ import functools
 import re
 import sys
 import types
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, Tuple, Union
 
 from ._classes import MISSING as _MISSING
@@ -57,18 +57,81 @@ class Inference:
     notes: List[Reason] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
 class _Reader:
-    """One function to read: which local holds the instance, or which makes instances."""
+    """One function to read: which local holds the instance, or which makes instances.
 
-    code: types.CodeType
-    qualname: str
-    globals_: Mapping[str, object]
-    closure: Optional[Tuple[Any, ...]]
-    tracked: Tuple[str, ...] = ()
-    factory: Optional[str] = None
-    # Whether its writes on other objects count (see ``_follow``).
-    other_objects: bool = True
+    (A plain class with ``__slots__``: a class creation makes several, and a frozen
+    dataclass's ``__init__`` costs several times more.)
+    """
+
+    __slots__ = ("closure", "code", "factory", "globals_", "other_objects", "qualname", "tracked")
+
+    def __init__(
+        self,
+        code: types.CodeType,
+        qualname: str,
+        globals_: Mapping[str, object],
+        closure: Optional[Tuple[Any, ...]],
+        tracked: Tuple[str, ...] = (),
+        factory: Optional[str] = None,
+        other_objects: bool = True,
+    ) -> None:
+        self.code = code
+        self.qualname = qualname
+        self.globals_ = globals_
+        self.closure = closure
+        self.tracked = tracked
+        self.factory = factory
+        # Whether its writes on other objects count (see ``_follow``).
+        self.other_objects = other_objects
+
+
+# Exact types of class-body values that hold no function to read: names such as
+# ``__module__``, ``__doc__``, ``__slots__``, ``__static_attributes__``, ``__classcell__``
+# and plain class-level data.  (Exact types only: a subclass may carry a ``__get__`` or
+# a ``__wrapped__`` written in Python.)
+_INERT_TYPES = frozenset(
+    {
+        str,
+        int,
+        float,
+        complex,
+        bool,
+        bytes,
+        type(None),
+        tuple,
+        list,
+        dict,
+        set,
+        frozenset,
+        types.CellType,
+        types.MemberDescriptorType,
+        types.GetSetDescriptorType,
+        types.BuiltinFunctionType,
+    }
+)
+
+# Exact types whose values are never data descriptors.
+_NOT_DATA_DESCRIPTOR_TYPES = frozenset(
+    {
+        str,
+        int,
+        float,
+        complex,
+        bool,
+        bytes,
+        type(None),
+        tuple,
+        list,
+        dict,
+        set,
+        frozenset,
+        types.FunctionType,
+        types.BuiltinFunctionType,
+    }
+)
+
+_IMPLICIT_CLASS_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 
 
 def infer_class(cls: type, *, engine: str = "auto") -> Inference:
@@ -97,7 +160,7 @@ def infer_namespace(
     ``engine`` is ``"auto"`` (bytecode, falling back to source per function),
     ``"bytecode"`` or ``"source"`` (one engine only: the cross-check uses these).
     """
-    if engine not in ("auto", *_ENGINES):
+    if engine != "auto" and engine not in _ENGINES:
         raise ValueError(f"engine must be 'auto', 'bytecode' or 'source', not {engine!r}")
     driver = _Driver(name, qualname, module, bases, namespace, engine)
     return driver.run()
@@ -120,29 +183,58 @@ class _Driver:
         self.namespace = namespace
         self.bases = bases
         self.mro = static_mro(bases)
+        self.readers: List[_Reader] = []
         self.engine = engine
         self.result = Inference(name, qualname, module)
         self.writes: Dict[str, List[Site]] = {}
         self.reads: Dict[str, List[Site]] = {}
-        # (code, tracked, factory, id of the closure): two methods wrapped by one
-        # decorator share the wrapper's code but not its closure.
-        self.seen: Set[Tuple[types.CodeType, Tuple[str, ...], Optional[str], int]] = set()
+        # (id of the code, tracked, factory, id of the closure): two methods wrapped by
+        # one decorator share the wrapper's code but not its closure.
+        self.seen: Set[Tuple[int, Tuple[str, ...], Optional[str], int]] = set()
+        self.kept: List[_Reader] = []
 
     # -- the pipeline -------------------------------------------------------------
 
     def run(self) -> Inference:
         for reader in self._class_readers():
-            self._read(reader, depth=0)
+            self._read(reader, 0)
         self._add_annotations()
         self._drop_descriptor_names()
         self._check_reads()
         self.result.slots = {k: self.writes[k] for k in sorted(self.writes)}
         return self.result
 
-    def _class_readers(self) -> Iterator[_Reader]:
+    def _class_readers(self) -> List[_Reader]:
         """Every function of the class body that can receive an instance."""
+        readers = self.readers
+        inert = _INERT_TYPES
+        function_type = types.FunctionType
         for attr, value in self.namespace.items():
-            yield from self._readers_for(attr, value)
+            kind = type(value)
+            if kind in inert:
+                continue
+            if kind is function_type:
+                func: types.FunctionType = value  # type: ignore[assignment]
+                code = func.__code__
+                # (getattr: reading ``__dict__`` would give the function a dict)
+                if code.co_argcount and getattr(func, "__wrapped__", None) is None:
+                    # The common case: a plain method (what _function_readers finds).
+                    first = code.co_varnames[0]
+                    if attr in _IMPLICIT_CLASS_METHODS:
+                        readers.append(_reader(func, factory=first))
+                    else:
+                        readers.append(
+                            _Reader(
+                                code,
+                                func.__qualname__,
+                                func.__globals__,
+                                func.__closure__,
+                                (first,),
+                            )
+                        )
+                    continue
+            readers.extend(self._readers_for(attr, value))
+        return readers
 
     def _readers_for(self, attr: str, value: object) -> Iterator[_Reader]:
         if isinstance(value, type):
@@ -163,7 +255,7 @@ class _Driver:
                 yield from _function_readers(func, factory_first=True)
             return
         if isinstance(value, types.FunctionType):
-            implicit_class_method = attr in ("__new__", "__init_subclass__", "__class_getitem__")
+            implicit_class_method = attr in _IMPLICIT_CLASS_METHODS
             yield from _function_readers(value, factory_first=implicit_class_method)
             return
         if isinstance(value, property):
@@ -205,24 +297,37 @@ class _Driver:
     # -- reading one function -----------------------------------------------------
 
     def _read(self, reader: _Reader, depth: int) -> None:
-        key = (reader.code, reader.tracked, reader.factory, id(reader.closure))
-        if key in self.seen:
+        # (ids: hashing a code object hashes its bytecode; the reader, kept below, keeps
+        # the code and the closure alive, so their ids stay theirs during the run)
+        key = (id(reader.code), reader.tracked, reader.factory, id(reader.closure))
+        seen = self.seen
+        count = len(seen)
+        seen.add(key)
+        if len(seen) == count:
             return
-        self.seen.add(key)
+        self.kept.append(reader)
         facts = self._scan(reader)
         if facts is None:
             return
+        writes = self.writes
         for attr, sites in facts.writes.items():
-            self.writes.setdefault(attr, []).extend(sites)
+            if attr in writes:
+                writes[attr].extend(sites)
+            else:
+                writes[attr] = list(sites)
+        reads = self.reads
         for attr, sites in facts.reads.items():
-            self.reads.setdefault(attr, []).extend(sites)
-        if reader.other_objects:
-            for attr, sites in facts.other_writes.items():
-                # Writes on objects that may be instances of the class (another node
-                # of a tree, an alias the engine could not follow): slotting them is
-                # safe, missing one would break the class.
-                self.writes.setdefault(attr, []).extend(sites)
-        self.result.reasons.extend(facts.reasons)
+            if attr in reads:
+                reads[attr].extend(sites)
+            else:
+                reads[attr] = list(sites)
+        if reader.other_objects and facts.other_writes:
+            # Writes on objects that may be instances of the class (another node
+            # of a tree, an alias the engine could not follow): slotting them is
+            # safe, missing one would break the class.
+            _merge_sites(self.writes, facts.other_writes)
+        if facts.reasons:
+            self.result.reasons.extend(facts.reasons)
         for escape in facts.escapes:
             self._follow(escape, reader, depth)
 
@@ -230,8 +335,9 @@ class _Driver:
         order = _ENGINES if self.engine == "auto" else (self.engine,)
         last: Optional[EngineUnsupported] = None
         for engine_name in order:
+            scan = _engine(engine_name)
             try:
-                facts = _engine(engine_name)(
+                facts = scan(
                     reader.code,
                     tracked=frozenset(reader.tracked),
                     qualname=reader.qualname,
@@ -276,8 +382,7 @@ class _Driver:
         # on its own object, not on ours: its other writes are left out.  A function
         # called unbound (a helper, a static method, a wrapped method) may write on
         # other instances of the class (``link(self, child)``): they count.
-        follow = _reader(func, tracked=(param,))
-        self._read(replace(follow, other_objects=not bound), depth + 1)
+        self._read(_reader(func, tracked=(param,), other_objects=not bound), depth + 1)
 
     def _resolve(
         self, callee: CalleeRef, reader: _Reader
@@ -360,28 +465,27 @@ class _Driver:
                 "assigns self.__class__; a slotted instance can only change to a class "
                 "with the same slots",
             )
+        namespace = self.namespace
+        mro = self.mro
         for attr in list(self.writes):
-            owner = self._data_descriptor_owner(attr)
-            if owner is not None:
-                del self.writes[attr]
-                self.result.descriptors[attr] = owner
-
-    def _data_descriptor_owner(self, attr: str) -> Optional[str]:
-        """Who owns ``attr`` as a data descriptor (a property...), if anyone does."""
-        candidates: List[Tuple[str, object]] = []
-        if attr in self.namespace:
-            candidates.append((self.qualname, self.namespace[attr]))
-        for klass in self.mro:
-            if attr in klass.__dict__:
-                candidates.append((klass.__qualname__, klass.__dict__[attr]))
-                break
-        for owner, value in candidates[:1]:
-            if isinstance(value, types.MemberDescriptorType):
-                return None  # a slot: the layout decides
+            # Who owns ``attr`` as a data descriptor (a property...), if anyone does:
+            # what attribute lookup finds first, the class body then the bases.
+            if attr in namespace:
+                owner, value = self.qualname, namespace[attr]
+            else:
+                for klass in mro:
+                    own = klass.__dict__
+                    if attr in own:
+                        owner, value = klass.__qualname__, own[attr]
+                        break
+                else:
+                    continue
             kind = type(value)
+            if kind in _NOT_DATA_DESCRIPTOR_TYPES or kind is types.MemberDescriptorType:
+                continue  # plain data, a method; or a slot: the layout decides
             if hasattr(kind, "__set__") or hasattr(kind, "__delete__"):
-                return f"{kind.__name__} of {owner}"
-        return None
+                del self.writes[attr]
+                self.result.descriptors[attr] = f"{kind.__name__} of {owner}"
 
     def _check_reads(self) -> None:
         """Note names read on the instance that nothing in the class sets.
@@ -390,14 +494,22 @@ class _Driver:
         sets fail, and a behaviour-only mixin reads what its subclasses set (P47).
         The note tells a user where ``extra=`` may be needed.
         """
-        if self._has_getattr_hook():
+        writes = self.writes
+        descriptors = self.result.descriptors
+        namespace = self.namespace
+        unset = [
+            attr
+            for attr in self.reads
+            if attr not in writes
+            and attr not in descriptors
+            and attr not in namespace
+            and not (attr.startswith("__") and attr.endswith("__"))
+        ]
+        if not unset or self._has_getattr_hook():
             return
-        for attr, sites in sorted(self.reads.items()):
-            if attr in self.writes or attr in self.result.descriptors:
-                continue
-            if attr.startswith("__") and attr.endswith("__"):
-                continue
-            if attr in self.namespace or _lookup_in_mro(self.mro, attr) is not _MISSING:
+        for attr in sorted(unset):
+            sites = self.reads[attr]
+            if _lookup_in_mro(self.mro, attr) is not _MISSING:
                 continue
             if attr in self.result.cached_properties:
                 continue
@@ -424,14 +536,31 @@ class _Driver:
 _CLASSVAR_TEXT = re.compile(r"""^[\s"']*(?:[\w.]+\.)?(?:ClassVar|InitVar)\b""")
 
 
+# The engine modules, once imported (``scan`` is looked up on them at each use).
+_engine_modules: Dict[str, types.ModuleType] = {}
+
+
 def _engine(name: str) -> Callable[..., CodeFacts]:
-    if name == "bytecode":
-        from . import _bytecode
+    if name not in _engine_modules:
+        if name == "bytecode":
+            from . import _bytecode
 
-        return _bytecode.scan
-    from . import _source
+            _engine_modules[name] = _bytecode
+        else:
+            from . import _source
 
-    return _source.scan
+            _engine_modules[name] = _source
+    scan: Callable[..., CodeFacts] = _engine_modules[name].scan
+    return scan
+
+
+def _merge_sites(into: Dict[str, List[Site]], sites_by_name: Dict[str, List[Site]]) -> None:
+    for attr, sites in sites_by_name.items():
+        known = into.get(attr)
+        if known is None:
+            into[attr] = list(sites)
+        else:
+            known.extend(sites)
 
 
 def _reader(
@@ -439,14 +568,16 @@ def _reader(
     *,
     tracked: Tuple[str, ...] = (),
     factory: Optional[str] = None,
+    other_objects: bool = True,
 ) -> _Reader:
     return _Reader(
-        code=func.__code__,
-        qualname=getattr(func, "__qualname__", func.__name__),
-        globals_=func.__globals__,
-        closure=func.__closure__,
-        tracked=tracked,
-        factory=factory,
+        func.__code__,
+        func.__qualname__,
+        func.__globals__,
+        func.__closure__,
+        tracked,
+        factory,
+        other_objects,
     )
 
 

@@ -13,12 +13,13 @@ import sys
 import types
 import weakref
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
 from ._classes import MISSING as _MISSING
 from ._classes import lookup, static_mro
 from ._errors import AutoSlotsError
 from ._options import Options
+from ._runtime import slot_storage_of
 
 if TYPE_CHECKING:
     from ._infer import Inference
@@ -131,9 +132,14 @@ def provided_slot(mro: Iterable[type], name: str) -> Tuple[Optional[type], Optio
     lookup finds first, or when an autoslots descriptor (a default kept behind a slot, a
     cached property in a slot) of a base stands there.
     """
-    from ._runtime import slot_storage_of
-
     owner, value = lookup(mro, name)
+    return _provider(name, owner, value)
+
+
+def _provider(
+    name: str, owner: Optional[type], value: object
+) -> Tuple[Optional[type], Optional[str]]:
+    """:func:`provided_slot` for what attribute lookup found (``owner`` and its value)."""
     if owner is None:
         return None, None
     if _is_member(value, owner):
@@ -214,6 +220,8 @@ def _own_slot_names(kind: type) -> List[str]:
 
 def check_layout(name: str, bases: Tuple[type, ...]) -> None:
     """Raise AutoSlotsError where ``bases`` cannot be combined (instance layout conflict)."""
+    if len(bases) < 2:
+        return  # one base cannot conflict with itself
     winner: Optional[type] = None
     winner_base: Optional[type] = None
     for base in bases:
@@ -276,33 +284,27 @@ def plan_layout(
     if "__dict__" in explicit:
         plan.keeps_dict = True
         plan.dict_because.append("its __slots__ declares __dict__")
+    mixins = _mixin_records(mro)
     unproven = needs_proof(name, bases, namespace, options) and bool(
-        all_reasons(inference, bases)
+        inference.reasons or any(record.inference.reasons for record in mixins)
     )
     if unproven:
         plan.keeps_dict = True
         plan.dict_because.append("its attribute set cannot be proven (reasons below)")
 
-    wanted: List[str] = []
-
-    def want(attr: str) -> None:
-        if attr not in wanted and attr not in _SPECIAL_SLOTS:
-            wanted.append(attr)
-
-    for attr in explicit:
-        want(attr)
+    # The attributes to place, in order, once each (a dict as an ordered set).
+    wanted: Dict[str, None] = dict.fromkeys(explicit)
     if not options.mixin:
         # A class whose attribute set cannot be proven keeps the plain class's
         # behaviour (vars(), __dict__ writes) unless the user asked for dict=True.
         if (not unproven or options.dict) and dict_user is None:
-            for attr in inference.slots:
-                want(attr)
-            for attr in _mixin_names(mro):
-                want(attr)
-            for attr in dataclass_fields(namespace):
-                want(attr)
-        for attr in options.extra:
-            want(attr)
+            wanted.update(dict.fromkeys(inference.slots))
+            if mixins:
+                wanted.update(dict.fromkeys(_mixin_names(mro)))
+            wanted.update(dict.fromkeys(dataclass_fields(namespace)))
+        wanted.update(dict.fromkeys(options.extra))
+    for special in _SPECIAL_SLOTS:
+        wanted.pop(special, None)
 
     for attr in explicit:
         if attr in namespace and is_data_descriptor(namespace[attr]):
@@ -313,6 +315,13 @@ def plan_layout(
                 )
     own: List[str] = []
     for attr in wanted:
+        if attr not in namespace and not attr.startswith("__"):
+            for klass in mro:
+                if attr in klass.__dict__:
+                    break
+            else:
+                own.append(attr)  # the common case: a new slot (what _place decides)
+                continue
         _place(attr, name, mro, namespace, plan, own)
 
     # cached_property needs a place to cache: a slot, unless instances keep a __dict__.
@@ -335,9 +344,11 @@ def plan_layout(
     # A class-level value in the body over a slot that a base provides would hide that
     # slot (hand-written slots make it read-only); keep it as a default instead.
     for attr, value in namespace.items():
-        if attr in plan.defaults or attr in plan.cached or attr.startswith("__"):
+        if attr.startswith("__") or attr in plan.defaults or attr in plan.cached:
             continue
-        if is_data_descriptor(value) or isinstance(value, functools.cached_property):
+        if type(value) is not types.FunctionType and (
+            is_data_descriptor(value) or isinstance(value, functools.cached_property)
+        ):
             continue
         base, storage = provided_slot(mro, attr)
         if base is not None and storage is not None:
@@ -413,11 +424,21 @@ def all_reasons(inference: Inference, bases: Tuple[type, ...]) -> List[Reason]:
     """Why the attribute set is unproven: the class's own reasons and those of the
     autoslotted mixins among its bases (whose attributes this class slots)."""
     reasons = list(inference.reasons)
-    for klass in static_mro(bases):
+    for record in _mixin_records(static_mro(bases)):
+        reasons.extend(r for r in record.inference.reasons if r not in reasons)
+    return reasons
+
+
+def _mixin_records(mro: Tuple[type, ...]) -> List[Record]:
+    """The Records of the autoslotted mixins among ``mro``, in MRO order."""
+    found: List[Record] = []
+    for klass in mro:
+        if klass is object:
+            continue
         record = get_record(klass)
         if record is not None and record.options.mixin:
-            reasons.extend(r for r in record.inference.reasons if r not in reasons)
-    return reasons
+            found.append(record)
+    return found
 
 
 def needs_proof(
@@ -445,7 +466,8 @@ def _place(
     own: List[str],
 ) -> None:
     """Decide where one attribute lives: a base's slot, a new slot, or a kept default."""
-    base, storage = provided_slot(mro, attr)
+    owner, found = lookup(mro, attr)
+    base, storage = _provider(attr, owner, found)
     if attr in namespace:
         value = namespace[attr]
         if _is_stale_member(value):
@@ -457,7 +479,7 @@ def _place(
         plan.inherited[base.__qualname__] += (attr,)
         return
     if value is _MISSING:
-        _owner, value = lookup(mro, attr)
+        value = found
     if value is _MISSING:
         if mangle(attr, name) != attr:
             # ``setattr(self, "__x", v)`` stores "__x" unmangled, but type() would mangle
@@ -497,11 +519,11 @@ def dataclass_fields(namespace: Mapping[str, object]) -> List[str]:
     Its generated ``__init__`` sets every one of them (through ``object.__setattr__``
     for a frozen class), so they are instance attributes whatever the engines saw.
     """
-    import dataclasses
-
     fields = namespace.get("__dataclass_fields__")
     if not isinstance(fields, dict):
         return []
+    import dataclasses
+
     kind = getattr(dataclasses, "_FIELD", None)
     return [
         attr
@@ -513,10 +535,7 @@ def dataclass_fields(namespace: Mapping[str, object]) -> List[str]:
 def _mixin_names(mro: Tuple[type, ...]) -> List[str]:
     """Attributes that autoslotted mixins among the bases left to their subclasses."""
     names: List[str] = []
-    for klass in mro:
-        record = get_record(klass)
-        if record is None or not record.options.mixin:
-            continue
+    for record in _mixin_records(mro):
         for attr in list(record.inference.slots) + list(record.options.extra):
             if attr not in names:
                 names.append(attr)
@@ -527,18 +546,20 @@ def _plain_cached_properties(
     namespace: Mapping[str, object], mro: Tuple[type, ...]
 ) -> List[Tuple[str, Any]]:
     """functools.cached_property objects that instances of the class would reach."""
-    found: List[Tuple[str, Any]] = []
-    seen = set()
-    for attr, value in namespace.items():
-        seen.add(attr)
-        if type(value) is functools.cached_property:
-            found.append((attr, value))
+    kind = functools.cached_property
+    found: List[Tuple[str, Any]] = [
+        (attr, value) for attr, value in namespace.items() if type(value) is kind
+    ]
+    # Names already found earlier in the lookup order (the body's: ``namespace``).
+    seen: Set[str] = set()
     for klass in mro:
+        if klass is object:
+            continue  # (always last; its attributes are built in)
         for attr, value in klass.__dict__.items():
-            if attr in seen:
+            if attr in namespace or attr in seen:
                 continue
             seen.add(attr)
-            if type(value) is functools.cached_property:
+            if type(value) is kind:
                 found.append((attr, value))
     return found
 

@@ -18,7 +18,7 @@ import functools
 import types
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Tuple, TypeVar
 
-from ._build import Names, prepare_namespace, report
+from ._build import DEFAULT_OPTIONS, Names, prepare_namespace, report
 from ._classes import MISSING, static_mro
 from ._errors import AutoSlotsError
 from ._infer import Inference, infer_namespace
@@ -59,7 +59,9 @@ class AutoSlotsMeta(abc.ABCMeta):
                 mcls, name, bases, namespace, **kwargs
             )
             return root
-        options = _inherited_options(bases).updated(name, changes)
+        options = _inherited_options(bases)
+        if changes:
+            options = options.updated(name, changes)
         body = _without_stale_pieces(dict(namespace))
         qualname = str(body.get("__qualname__", name))
         module = str(body.get("__module__", ""))
@@ -148,13 +150,38 @@ def _takes_part_in_abc(bases: Tuple[type, ...], namespace: Mapping[str, Any]) ->
     for klass in static_mro(bases):
         if "_abc_impl" in klass.__dict__:
             return True
+    inert = _INERT_TYPES
     for value in namespace.values():
+        if type(value) in inert:
+            continue
         try:
             if getattr(value, "__isabstractmethod__", False):
                 return True
         except Exception:
             continue
     return False
+
+
+# Exact types whose values cannot be abstract (no ``__isabstractmethod__``).
+_INERT_TYPES = frozenset(
+    {
+        str,
+        int,
+        float,
+        complex,
+        bool,
+        bytes,
+        type(None),
+        tuple,
+        list,
+        dict,
+        set,
+        frozenset,
+        types.CellType,
+        types.MemberDescriptorType,
+        types.GetSetDescriptorType,
+    }
+)
 
 
 def _abc_init(cls: type) -> None:
@@ -168,10 +195,14 @@ def _abc_init(cls: type) -> None:
 
 def _inherited_options(bases: Tuple[type, ...]) -> Options:
     for klass in static_mro(bases):
+        if klass is object:
+            continue
         record = get_record(klass)
         if record is not None:
+            if not record.options.mixin:
+                return record.options  # (immutable: shared)
             return dataclasses.replace(record.options, mixin=False)
-    return Options()
+    return DEFAULT_OPTIONS
 
 
 def _without_stale_pieces(body: Dict[str, Any]) -> Dict[str, Any]:
@@ -203,11 +234,11 @@ def _with_annotated_defaults(inference: Inference, body: Mapping[str, Any]) -> I
     The class body may be finished by a later ``@dataclass``, whose ``__init__`` assigns
     every field; the plain class keeps reading the value until then (``obj.retries == 3``).
     """
-    from ._infer import _is_class_variable  # pyright: ignore[reportPrivateUsage]
-
     annotations = body.get("__annotations__")
     if not isinstance(annotations, dict):
         return inference
+    from ._infer import _is_class_variable  # pyright: ignore[reportPrivateUsage]
+
     added: Dict[str, Any] = {}
     for attr, annotation in annotations.items():  # pyright: ignore[reportUnknownVariableType]
         if attr in inference.slots or attr not in body or attr in inference.descriptors:
