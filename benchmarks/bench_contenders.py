@@ -29,7 +29,6 @@ import datetime
 import gc
 import importlib.util
 import json
-import os
 import platform
 import sys
 import tempfile
@@ -43,7 +42,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_class_creation import (  # noqa: E402  (the colleague benchmark, reused)
+from bench_class_creation import (
     _compile_copies,
     _load_average,
     machine,
@@ -170,7 +169,7 @@ CONTENDERS: Tuple[Contender, ...] = (
 def _missing(contender: Contender) -> Optional[str]:
     """Why this contender cannot run on this interpreter, or None."""
     if sys.version_info[:2] < contender.min_version:
-        return "needs Python %d.%d+" % contender.min_version
+        return "needs Python {}.{}+".format(*contender.min_version)
     if contender.requires and importlib.util.find_spec(contender.requires) is None:
         return f"{contender.requires} is not installed"
     return None
@@ -210,13 +209,15 @@ def creation_source(contender: Contender, n: int) -> str:
     """
     names = _names(n)
     given, derived = names[: n - n // 2], names[n - n // 2 :]
-    setup = [f"        self.{name} = self.{given[i % len(given)]}" for i, name in enumerate(derived)]
+    setup = [
+        f"        self.{name} = self.{given[i % len(given)]}" for i, name in enumerate(derived)
+    ]
     readers = [
         "    def total(self):",
         f"        return self.{names[0]} + self.{names[-1]}",
         "",
         "    def describe(self):",
-        f"        return f\"{{type(self).__name__}}({{self.{names[0]}!r}}, {{self.{names[-1]}!r}})\"",
+        f"        return f\"{{type(self).__name__}}({{self.{names[-1]}!r}})\"",
     ]
     lines = [contender.header + f"class K{contender.base}:"]
     if contender.style == "init":
@@ -238,7 +239,7 @@ def creation_source(contender: Contender, n: int) -> str:
         lines += ["", f"    def {hook}(self):", "        self._setup()"]
     lines += ["", "    def _setup(self):"]
     lines += setup or [f"        return self.{names[0]}"]
-    lines += [""] + readers
+    lines += ["", *readers]
     return "\n".join(lines) + "\n"
 
 
@@ -356,7 +357,9 @@ class Settings:
     instances: int  # instances per memory measure
 
 
-FULL = Settings(SIZES, repeats=9, target=0.002, class_budget=0.004, max_copies=100, instances=10000)
+FULL = Settings(
+    SIZES, repeats=15, target=0.002, class_budget=0.004, max_copies=100, instances=10000
+)
 QUICK = Settings(QUICK_SIZES, repeats=1, target=0.0005, class_budget=0.0005, max_copies=3,
                  instances=300)
 
@@ -388,7 +391,7 @@ def run(settings: Settings, log: Callable[[str], None]) -> Dict[str, Any]:
                     mem = bytes_per_instance(classes[c.key, n], n, settings.instances)
                     results[c.key][str(n)]["bytes"] = round(mem, 1)
             log("instance creation, attribute read and write")
-            _time_instances(available, classes, settings, results, log)
+            _time_instances(available, classes, directory, settings, results, log)
             log("class creation")
             _time_classes(available, directory, settings, results, log)
         finally:
@@ -396,7 +399,7 @@ def run(settings: Settings, log: Callable[[str], None]) -> Dict[str, Any]:
     return {
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
-        "version": "%d.%d" % sys.version_info[:2],
+        "version": "{}.{}".format(*sys.version_info[:2]),
         "executable": sys.executable,
         "compiler": platform.python_compiler(),
         "machine": machine(),
@@ -442,24 +445,55 @@ def _library_versions() -> Dict[str, str]:
 def _time_instances(
     available: Sequence[Contender],
     classes: Dict[Tuple[str, int], Any],
+    directory: Path,
     settings: Settings,
     results: Dict[str, Dict[str, Dict[str, Any]]],
     log: Callable[[str], None],
 ) -> None:
-    cells: List[Tuple[Contender, int, str, timeit.Timer, int, int]] = []
+    """Every repeat times freshly built classes (see ``_fresh_classes``)."""
+    numbers: Dict[Tuple[str, int, str], int] = {}
     for c in available:
         for n in settings.sizes:
-            for measure, (timer, ops) in _timers(classes[c.key, n], n, c.writable).items():
-                cells.append((c, n, measure, timer, ops, _calibrate(timer, settings.target)))
-    best = [float("inf")] * len(cells)
+            for measure, (timer, _ops) in _timers(classes[c.key, n], n, c.writable).items():
+                numbers[c.key, n, measure] = _calibrate(timer, settings.target)
+    best = dict.fromkeys(numbers, float("inf"))
+    order = list(numbers)
     for r in range(settings.repeats):
-        shift = (r * len(cells)) // max(settings.repeats, 1)
-        for i in list(range(shift, len(cells))) + list(range(shift)):
-            c, n, measure, timer, ops, number = cells[i]
-            best[i] = min(best[i], timer.timeit(number) / number / ops)
+        if r:
+            classes = _fresh_classes(available, directory, settings.sizes, r)
+        timers = {
+            (c.key, n, measure): timer_ops
+            for c in available
+            for n in settings.sizes
+            for measure, timer_ops in _timers(classes[c.key, n], n, c.writable).items()
+        }
+        shift = (r * len(order)) // max(settings.repeats, 1)
+        for cell in order[shift:] + order[:shift]:
+            (timer, ops), number = timers[cell], numbers[cell]
+            best[cell] = min(best[cell], timer.timeit(number) / number / ops)
         log(f"  repeat {r + 1}/{settings.repeats}")
-    for (c, n, measure, *_), seconds in zip(cells, best):
-        results[c.key][str(n)][f"{measure}_ns"] = round(seconds * 1e9, 3)
+    for (key, n, measure), seconds in best.items():
+        results[key][str(n)][f"{measure}_ns"] = round(seconds * 1e9, 3)
+
+
+def _fresh_classes(
+    available: Sequence[Contender], directory: Path, sizes: Sequence[int], r: int
+) -> Dict[Tuple[str, int], Any]:
+    """New class objects for repeat ``r``.
+
+    Without a specialising interpreter (3.9, 3.10) one class object in a run can come out
+    10-50% slower on a measure, whichever contender it is (a hand-written class too), and a
+    new process changes which: it depends on where the objects land in the interpreter's
+    caches, not on the contender.  New classes for every repeat, and the minimum over the
+    repeats, take that luck out.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return {
+            (c.key, n): _load(directory, f"{c.key}_{n}_r{r}", instance_source(c, n)).C
+            for c in available
+            for n in sizes
+        }
 
 
 def _time_classes(

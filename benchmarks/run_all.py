@@ -126,6 +126,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     results.mkdir(parents=True, exist_ok=True)
     venvs = Path(args.venvs)
     started = time.monotonic()
+    _log(f"load average at the start: {_load()}")
 
     pythons = {v: ensure_venv(v, venvs, not args.no_install) for v in versions}
     if not args.report_only:
@@ -149,8 +150,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not args.report_only:
         command += ["--elapsed", f"{elapsed:.0f}"]
     subprocess.run(command + [str(f) for f in files], check=True, cwd=ROOT)
-    _log(f"done in {time.monotonic() - started:.0f} s")
+    _log(f"done in {time.monotonic() - started:.0f} s; load average now: {_load()}")
     return 0
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except (AttributeError, OSError):
+        return "unknown"
 
 
 def _key(version: str) -> tuple:  # type: ignore[type-arg]
