@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Sequence, Tuple
 from ._explain import explain
 
 if TYPE_CHECKING:
-    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+    # (typeshed has no public name for it)
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]  # pyright: ignore[reportPrivateUsage]
 
 Command = Callable[[argparse.Namespace], int]
 # A registration: ``register(commands)`` adds one or more subcommands to the ``commands``
@@ -155,12 +156,12 @@ def load_class(target: str) -> type:
 def import_target_module(spec: str) -> ModuleType:
     """Import a module given by dotted name or by the path of a ``.py`` file."""
     if spec.endswith(".py") or "/" in spec or os.sep in spec:
-        return _import_file(spec)
-    _put_first_on_path(os.getcwd())
-    return _import_name(spec)
+        return import_file(spec)
+    put_first_on_path(os.getcwd())
+    return import_name(spec)
 
 
-def _import_name(name: str, what: Optional[str] = None) -> ModuleType:
+def import_name(name: str, what: Optional[str] = None) -> ModuleType:
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:
@@ -174,18 +175,18 @@ def _import_name(name: str, what: Optional[str] = None) -> ModuleType:
         raise UsageError(_import_failure(what or name, exc)) from None
 
 
-def _import_file(path: str) -> ModuleType:
+def import_file(path: str) -> ModuleType:
     full = os.path.abspath(path)
     if not os.path.isfile(full):
         raise UsageError(f"no such file: {path}")
-    directory, name = _module_name_of_file(full)
+    directory, name = module_name_of_file(full)
     # As `python path/to/file.py` does, with the file's package: the directory above its
     # outermost package (for a file outside packages, its own directory) goes first on sys.path.
-    _put_first_on_path(directory)
+    put_first_on_path(directory)
     if name in sys.modules:
         module = sys.modules[name]
     else:
-        module = _import_name(name, what=path)
+        module = import_name(name, what=path)
     loaded = getattr(module, "__file__", None)
     if not loaded or not os.path.exists(loaded) or not os.path.samefile(loaded, full):
         raise UsageError(
@@ -195,7 +196,7 @@ def _import_file(path: str) -> ModuleType:
     return module
 
 
-def _module_name_of_file(full: str) -> Tuple[str, str]:
+def module_name_of_file(full: str) -> Tuple[str, str]:
     """The directory to import from and the dotted module name of a ``.py`` file."""
     directory, filename = os.path.split(full)
     parts = [os.path.splitext(filename)[0]]
@@ -209,7 +210,7 @@ def _module_name_of_file(full: str) -> Tuple[str, str]:
     return directory, ".".join(parts)
 
 
-def _put_first_on_path(directory: str) -> None:
+def put_first_on_path(directory: str) -> None:
     if not sys.path or sys.path[0] != directory:
         sys.path.insert(0, directory)
 
