@@ -261,7 +261,10 @@ def prepare_namespace(
         cached = SlotCachedProperty(prop.func, plan.storage[attr])
         cached.__doc__ = prop.__doc__
         result[attr] = cached
-    _add_pickling(result, bases, plan)
+    if "__slots__" not in namespace:
+        # A hand-slotted body pickles as its author wrote it: Python's own
+        # ``(dict, slots)`` state, which its subclasses' ``__setstate__`` may expect.
+        _add_pickling(result, bases, plan)
     result[RECORD_ATTR] = Record(options, inference, plan)
     return result
 

@@ -373,7 +373,16 @@ def plan_layout(
         slots.append("__dict__")
     base_weakref = _weakref_base(bases)
     plan.weakref = base_weakref
-    if options.weakref and not base_weakref and variable is None and not options.mixin:
+    # A body that declares __slots__ chose its layout: a __weakref__ slot only if it
+    # lists one (code may read ``cls.__slots__``; it must see what the author wrote).
+    declared_layout = "__slots__" in namespace
+    if (
+        options.weakref
+        and not base_weakref
+        and variable is None
+        and not options.mixin
+        and not declared_layout
+    ):
         slots.append("__weakref__")
         plan.weakref = True
     elif "__weakref__" in explicit and not base_weakref and variable is None:

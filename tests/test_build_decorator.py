@@ -593,3 +593,39 @@ def test_original_class_is_collectable() -> None:
     gc.collect()
     assert ref() is None and Base.__subclasses__() == [new]
     assert new().p is new and new.table["f"](None) is new
+
+
+def test_declared_slots_are_kept_as_written() -> None:
+    # Code may read cls.__slots__ (e.g. a __setstate__ checking the state's keys).
+    @autoslots
+    class R:
+        __slots__ = ("a",)
+
+        def __init__(self) -> None:
+            self.a = 1
+
+    assert R.__slots__ == ("a",)
+    assert R().a == 1
+
+
+def test_declared_slots_keep_pythons_pickle_state_for_subclasses() -> None:
+    import copy
+
+    @autoslots
+    class Span:
+        __slots__ = ("lo", "hi")
+
+        def __init__(self, lo: int, hi: int) -> None:
+            self.lo, self.hi = lo, hi
+
+    class Labelled(Span):
+        def __setstate__(self, state: object) -> None:
+            attributes, slots = state  # type: ignore[misc]  # Python's (dict, slots) pair
+            self.__dict__.update(attributes or {})
+            for key, value in slots.items():
+                setattr(self, key, value)
+
+    item = Labelled(1, 2)
+    item.label = "x"
+    clone = copy.copy(item)
+    assert (clone.lo, clone.hi, clone.label) == (1, 2, "x")

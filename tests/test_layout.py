@@ -97,7 +97,10 @@ def test_unproven_keeps_dict_without_inferred_slots() -> None:
 def test_explicit_slots_are_merged_and_mangled() -> None:
     namespace = {"__slots__": ("cache", "__secret")}
     p = plan("a", namespace=namespace)
-    assert p.slots == ("cache", "_C__secret", "a", "__weakref__")
+    # A declared layout gets no __weakref__ slot its author did not list.
+    assert p.slots == ("cache", "_C__secret", "a")
+    listed = plan("a", namespace={"__slots__": ("cache", "__weakref__")})
+    assert listed.slots == ("cache", "a", "__weakref__") and listed.weakref
     assert declared_slots({"__slots__": "one"}, "C") == ("one",)
     assert mangle("__x", "_C") == "_C__x" and mangle("__x__", "C") == "__x__"
     assert mangle("__x", "__") == "__x"
@@ -105,7 +108,7 @@ def test_explicit_slots_are_merged_and_mangled() -> None:
 
 def test_explicit_slots_make_unproven_class_keep_its_layout() -> None:
     p = plan("a", reasons=1, namespace={"__slots__": ("a",)})
-    assert not p.keeps_dict and p.slots == ("a", "__weakref__")
+    assert not p.keeps_dict and p.slots == ("a",)
 
 
 def test_class_level_value_gets_a_storage_slot() -> None:
