@@ -21,7 +21,7 @@ import sys
 import tempfile
 import types
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple, Union, cast
 
 if TYPE_CHECKING:
     from ._cli import SubParsers
@@ -93,6 +93,7 @@ class Auditor:
         watched = self.watched
         if not watched:
             return
+        obj: object
         for obj in gc.get_objects():
             kind = type(obj)
             if kind not in watched:
@@ -103,7 +104,7 @@ class Auditor:
                 continue
             if not isinstance(found, dict):
                 continue
-            for name in list(found):
+            for name in list(cast("Dict[object, object]", found)):
                 if isinstance(name, str) and (kind, name) not in self.sites:
                     self.sites[(kind, name)] = {(None, 0): 1}
 
@@ -149,7 +150,10 @@ def _functions_in(value: object) -> List[types.FunctionType]:
             if wrapped is not None:
                 stack.append(wrapped)
         elif isinstance(item, (classmethod, staticmethod)):
-            stack.append(item.__func__)
+            method = cast(
+                "Union[classmethod[object, ..., object], staticmethod[..., object]]", item
+            )
+            stack.append(method.__func__)
         elif isinstance(item, property):
             stack.extend(f for f in (item.fget, item.fset, item.fdel) if f is not None)
         else:
@@ -168,20 +172,25 @@ def _add_code(code: types.CodeType, into: Set[types.CodeType]) -> None:
 
 def _recording_setattr(owner: Any, own: Optional[Any], auditor: Auditor) -> Any:
     """A ``__setattr__`` for ``owner`` that behaves as before and records new dict keys."""
-    getframe = sys._getframe
+    getframe = sys._getframe  # pyright: ignore[reportPrivateUsage]
     get_dict = object.__getattribute__
 
-    def __setattr__(self: Any, name: str, value: Any) -> None:
+    def __setattr__(self: object, name: str, value: Any) -> None:
         try:
             before = get_dict(self, "__dict__")
         except AttributeError:
             before = None
-        had = before is None or not isinstance(name, str) or name in before
+        # (``obj.__setattr__(1, v)`` called directly passes a name that is not a str)
+        had = (
+            before is None
+            or not isinstance(name, str)  # pyright: ignore[reportUnnecessaryIsInstance]
+            or name in before
+        )
         if own is None:
             super(owner, self).__setattr__(name, value)
         else:
             own(self, name, value)
-        if not had and name in before:
+        if not had and before is not None and name in before:
             auditor.note(type(self), name, getframe(1))
 
     __setattr__.__qualname__ = f"{owner.__qualname__}.__setattr__"
@@ -375,7 +384,7 @@ def _audit(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read report {args.report}: {exc}") from None
     if not isinstance(report, dict) or "classes" not in report:
         raise UsageError(f"{args.report} is not an autoslots report")
-    sys.stdout.write(render_text(report))
+    sys.stdout.write(render_text(cast("Dict[str, Any]", report)))
     return 0
 
 

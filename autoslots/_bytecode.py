@@ -41,7 +41,19 @@ import dis
 import sys
 import types
 from bisect import bisect_left, bisect_right
-from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Set,
+    Tuple,
+    cast,
+)
 
 from ._model import CalleeRef, CodeFacts, EngineUnsupported, Escape, Reason, Site
 
@@ -403,7 +415,9 @@ _Raw = Tuple[int, str, int, Optional[int], Any, int]
 _Entry = Tuple[int, int, int, int, bool]
 
 
-def _raw_with_dis(code: types.CodeType) -> Tuple[List[_Raw], List[_Entry]]:
+def _raw_with_dis(  # pyright: ignore[reportUnusedFunction]  (for the tests)
+    code: types.CodeType,
+) -> Tuple[List[_Raw], List[_Entry]]:
     """The instructions as ``dis`` reads them (the reference decoder, for the tests)."""
     bc = dis.Bytecode(code)
     out: List[_Raw] = []
@@ -431,9 +445,11 @@ def _cache_counts() -> Optional[List[int]]:
     table: Any = getattr(dis, "_inline_cache_entries", None)
     names = dis.opname
     if isinstance(table, dict):  # 3.13: by opname
-        return [int(table.get(names[op], 0)) for op in range(256)]
+        by_name = cast("Dict[str, int]", table)
+        return [int(by_name.get(names[op], 0)) for op in range(256)]
     if isinstance(table, list):  # 3.11, 3.12: by opcode
-        return [int(table[op]) if op < len(table) else 0 for op in range(256)]
+        by_code = cast("List[int]", table)
+        return [int(by_code[op]) if op < len(by_code) else 0 for op in range(256)]
     return None
 
 
@@ -494,7 +510,10 @@ def _line_starts(code: types.CodeType) -> Tuple[List[int], List[int]]:
                 lines.append(line)
                 last = line
     else:
-        for off, line in dis.findlinestarts(code):
+        # (3.13 gives None for code that has no line; 3.9 and 3.10 take the other branch,
+        # typed for the newer versions here)
+        found = cast("Iterable[Tuple[int, Optional[int]]]", dis.findlinestarts(code))
+        for off, line in found:
             if line is not None:
                 starts.append(off)
                 lines.append(line)
@@ -680,7 +699,9 @@ def _exception_entries(code: types.CodeType) -> List[_Entry]:
     return out
 
 
-def _raw_fast(code: types.CodeType) -> Optional[Tuple[List[_Raw], List[_Entry]]]:
+def _raw_fast(  # pyright: ignore[reportUnusedFunction]  (for the tests)
+    code: types.CodeType,
+) -> Optional[Tuple[List[_Raw], List[_Entry]]]:
     """The engine's decoding in the form ``_raw_with_dis`` gives (for the tests)."""
     instrs = _decode_instrs(code)
     starts, lines = _line_starts(code)
@@ -873,7 +894,7 @@ class _Context:
         globals_: Mapping[str, object],
         inst_name: str,
         factory: Optional[str],
-        closure: Mapping[str, object],
+        closure: Mapping[str, types.CellType],
     ) -> None:
         self.globals = globals_
         self.factory = factory
@@ -919,9 +940,9 @@ def _resolve(obj: object, name: str) -> object:
     kind = type(obj)  # (not isinstance: that may ask a proxy's own __class__)
     if issubclass(kind, types.ModuleType):
         d = object.__getattribute__(obj, "__dict__")
-        return d.get(name, _MISSING) if isinstance(d, dict) else _MISSING
+        return cast("Dict[str, object]", d).get(name, _MISSING) if isinstance(d, dict) else _MISSING
     if issubclass(kind, type):
-        for klass in type.__getattribute__(obj, "__mro__"):
+        for klass in type.__getattribute__(cast(type, obj), "__mro__"):
             d = klass.__dict__
             if name in d:
                 return d[name]
@@ -980,7 +1001,7 @@ class _Scanner:
         function: str,
         initial: Mapping[str, Value],
         ctx: _Context,
-        cells: Optional[Mapping[str, object]] = None,
+        cells: Optional[Mapping[str, types.CellType]] = None,
     ) -> None:
         self.code = code
         self.function = function
@@ -989,7 +1010,7 @@ class _Scanner:
             ctx.top = code
         # free variable name -> cell, where known (the scanned function's closure, passed
         # on to nested code that closes over the same variables)
-        self.cells: Mapping[str, object] = ctx.closure if cells is None else cells
+        self.cells: Mapping[str, types.CellType] = ctx.closure if cells is None else cells
         # 3.9/3.10: qualified names of the functions made here, as MAKE_FUNCTION receives them
         self.qualnames: Dict[int, str] = {}
         self._class_names: Optional[FrozenSet[str]] = None
@@ -1063,7 +1084,7 @@ class _Scanner:
             names = self._class_names = _class_names(self.function)
         return names
 
-    def _unsupported(self, ins: _Ins, what: str) -> EngineUnsupported:
+    def unsupported(self, ins: _Ins, what: str) -> EngineUnsupported:
         return EngineUnsupported(Reason(self._site(ins), what))
 
     # ----------------------------------------------------------------- locals
@@ -1073,20 +1094,20 @@ class _Scanner:
             return ("chain", root, (name,))
         return v
 
-    def _load_keyed(self, key: str) -> Value:
+    def load_keyed(self, key: str) -> Value:
         """A global or instance attribute assigned in this function: what it may hold."""
         v = _keyed_view(self.summary.get(key))
         self.seen[key] = v
         return v
 
-    def _load(self, name: str, root: str) -> Value:
+    def load(self, name: str, root: str) -> Value:
         v = self.summary.get(name)
         if v is None or v == OTHER:
             v = ("chain", root, (name,))
         self.seen[name] = v
         return v
 
-    def _store(self, name: str, v: Value) -> None:
+    def store(self, name: str, v: Value) -> None:
         if v[0] in ("selfslot", "null", "const"):
             # (a name held in a variable is not a constant name: ``n = "x"; setattr(self,
             # n, v)`` is read as a non-constant name, as the source engine reads it)
@@ -1107,9 +1128,9 @@ class _Scanner:
         self.stored[name] = v if olds is None else _join(olds, v)
 
     # ----------------------------------------------------------------- facts
-    def _write(self, name: str, ins: _Ins) -> None:
+    def write(self, name: str, ins: _Ins) -> None:
         if name == "__dict__":
-            self._reason(ins, f"assignment to {self.ctx.inst_name}.__dict__")
+            self.reason(ins, f"assignment to {self.ctx.inst_name}.__dict__")
             return
         key, site = self._site_keyed(ins)
         d = self.facts.writes.get(name)
@@ -1126,22 +1147,22 @@ class _Scanner:
         else:
             d[key] = site
 
-    def _reason(self, ins: _Ins, what: str) -> None:
+    def reason(self, ins: _Ins, what: str) -> None:
         self.facts.reasons[Reason(self._site(ins), what)] = None
 
-    def _other_write(self, name: str, ins: _Ins) -> None:
+    def other_write(self, name: str, ins: _Ins) -> None:
         key, site = self._site_keyed(ins)
         self.facts.other_writes.setdefault(name, {})[key] = site
 
-    def _store_attr(self, owner: Value, ins: _Ins) -> None:
+    def store_attr(self, owner: Value, ins: _Ins) -> None:
         """``owner.name = v`` / ``del owner.name``: a write on the instance, or on some other
         object that is not a class (which may be another instance of the class)."""
         if owner == INST:
-            self._write(ins[2], ins)
-        elif not self._is_class_object(owner):
-            self._other_write(ins[2], ins)
+            self.write(ins[2], ins)
+        elif not self.is_class_object(owner):
+            self.other_write(ins[2], ins)
 
-    def _is_class_object(self, v: Value) -> bool:
+    def is_class_object(self, v: Value) -> bool:
         """``v`` is a class (or a super object): stores on it are not instance attributes."""
         k = v[0]
         if k in ("factory", "classobj", "super_inst", "super_factory", "superobj"):
@@ -1159,7 +1180,7 @@ class _Scanner:
             if head == "__class__":
                 obj = type  # the compiler's class cell: a class, whatever its value
             else:
-                obj = self._cell_value(head)
+                obj = self.cell_value(head)
         else:
             obj = self.ctx.lookup_global(head)
         if obj is _MISSING:
@@ -1172,13 +1193,13 @@ class _Scanner:
                 return False
         return issubclass(type(obj), type)
 
-    def _cell_value(self, name: str) -> object:
+    def cell_value(self, name: str) -> object:
         """The value in the closure cell of free variable ``name`` (_MISSING: unknown)."""
         cell = self.cells.get(name)
         if cell is None:
             return _MISSING
         try:
-            value: object = cell.cell_contents  # type: ignore[attr-defined]
+            value: object = cell.cell_contents
         except ValueError:  # an empty cell
             return _MISSING
         return value
@@ -1239,7 +1260,7 @@ class _Scanner:
                                 if lasti:
                                     hs.append(OTHER)
                                 hs.append(OTHER)
-                                self._flow(t, hs, instrs[t])
+                                self.flow(t, hs, instrs[t])
                         ins = instrs[k]
                         if ins[4](self, ins, stack) is False:
                             falls = False
@@ -1262,7 +1283,7 @@ class _Scanner:
         if old is None:
             return tuple(stack)
         if len(old) != len(stack):
-            raise self._unsupported(
+            raise self.unsupported(
                 at, f"inconsistent stack depth at offset {at[3]} ({len(old)} vs {len(stack)})"
             )
         new = tuple(stack)
@@ -1270,7 +1291,7 @@ class _Scanner:
             return old
         return tuple(_join(a, b) for a, b in zip(old, new))
 
-    def _flow(self, target: int, stack: List[Value], at: _Ins) -> None:
+    def flow(self, target: int, stack: List[Value], at: _Ins) -> None:
         old = self._states.get(target)
         merged = self._merge(old, stack, at)
         if merged is not old and merged != old:
@@ -1279,16 +1300,16 @@ class _Scanner:
             self._work.append(target)
 
     # ----------------------------------------------------------------- one instruction
-    def _pop(self, stack: List[Value], ins: _Ins) -> Value:
+    def pop(self, stack: List[Value], ins: _Ins) -> Value:
         if not stack:
-            raise self._unsupported(ins, f"stack underflow at {ins[0]} (offset {ins[3]})")
+            raise self.unsupported(ins, f"stack underflow at {ins[0]} (offset {ins[3]})")
         return stack.pop()
 
-    def _popn(self, stack: List[Value], n: int, ins: _Ins) -> List[Value]:
+    def popn(self, stack: List[Value], n: int, ins: _Ins) -> List[Value]:
         if n == 0:
             return []
         if len(stack) < n:
-            raise self._unsupported(ins, f"stack underflow at {ins[0]} (offset {ins[3]})")
+            raise self.unsupported(ins, f"stack underflow at {ins[0]} (offset {ins[3]})")
         out = stack[-n:]
         del stack[-n:]
         return out
@@ -1299,11 +1320,11 @@ class _Scanner:
         return ins[4](self, ins, stack) is not False
 
     # ----------------------------------------------------------------- attributes
-    def _getattr(self, owner: Value, name: str, ins: _Ins) -> Value:
+    def get_attr(self, owner: Value, name: str, ins: _Ins) -> Value:
         k = owner[0]
         if k == "inst":
             if name == "__dict__":
-                self._reason(ins, f"use of {self.ctx.inst_name}.__dict__")
+                self.reason(ins, f"use of {self.ctx.inst_name}.__dict__")
                 return OTHER
             self._read(name, ins)
             if name == "__class__":
@@ -1318,7 +1339,7 @@ class _Scanner:
                 if root == "global":
                     obj = self.ctx.lookup_global(chain[0])
                 else:
-                    obj = self._cell_value(chain[0])
+                    obj = self.cell_value(chain[0])
                 for n in chain[1:]:
                     if obj is _MISSING:
                         break
@@ -1350,12 +1371,12 @@ class _Scanner:
         return ("chain", "expr", (name,))
 
     # ----------------------------------------------------------------- calls
-    def _split_callable(
+    def split_callable(
         self, stack: List[Value], args: List[Value], ins: _Ins
     ) -> Tuple[Value, List[Value]]:
         """Pop the two callable slots of a 3.11+ CALL (or 3.9/3.10 CALL_METHOD)."""
-        b = self._pop(stack, ins)
-        a = self._pop(stack, ins)
+        b = self.pop(stack, ins)
+        a = self.pop(stack, ins)
         if _GE313:
             callable_ = a
             if b != NULL:
@@ -1369,7 +1390,7 @@ class _Scanner:
             args = args[1:]
         return callable_, args
 
-    def _call(
+    def call(
         self,
         ins: _Ins,
         callable_: Value,
@@ -1380,7 +1401,7 @@ class _Scanner:
         """The effect of calling ``callable_`` with ``args`` (the last len(kwnames) by keyword)."""
         npos = len(args) - len(kwnames)
         if npos < 0:
-            raise self._unsupported(ins, "more keyword names than arguments in a call")
+            raise self.unsupported(ins, "more keyword names than arguments in a call")
         k = callable_[0]
         if not args:
             # nothing to follow (the common ``self.m()``); only builtins that make
@@ -1412,7 +1433,7 @@ class _Scanner:
             # ``type(self).m(self, ...)`` / ``cls.m(obj, ...)``: the class's own method called
             # with the instance as its receiver, as ``self.m(...)`` would
             self._read(callable_[2][0], ins)
-            return self._call(
+            return self.call(
                 ins, ("chain", "self", callable_[2]), args[1:], kwnames, open_ended
             )
         if k == "builtin":
@@ -1439,9 +1460,10 @@ class _Scanner:
                 f"{self.ctx.inst_name}.{callable_[2][0]}(name, ...)",
             )
         elif k == "func":
-            code = callable_[1]
+            # (a cast: the comparisons above narrowed ``callable_[1]`` for the checkers)
+            code = cast(types.CodeType, callable_[1])
             if code.co_name in _COMPREHENSIONS and npos >= 1 and code.co_argcount >= 1:
-                self._made_param(code, code.co_varnames[0], args[0])
+                self.made_param(code, code.co_varnames[0], args[0])
         self._report_escapes(ins, callable_, args, positions)
         return OTHER
 
@@ -1464,8 +1486,8 @@ class _Scanner:
             if first == INST:
                 self._named_write(ins, second, f"{which}({inst}, name, ...)")
             elif first is not None and second is not None and second[0] == "const":
-                if isinstance(second[1], str) and not self._is_class_object(first):
-                    self._other_write(second[1], ins)
+                if isinstance(second[1], str) and not self.is_class_object(first):
+                    self.other_write(second[1], ins)
             return OTHER
         if which == "type":
             # reported as an escape like any builtin (the driver knows builtins); what it
@@ -1479,13 +1501,13 @@ class _Scanner:
                 name = second[1]
                 if isinstance(name, str):
                     if name == "__dict__":
-                        self._reason(ins, f"use of {inst}.__dict__ through {which}()")
+                        self.reason(ins, f"use of {inst}.__dict__ through {which}()")
                     else:
                         self._read(name, ins)
             return OTHER
         if which == "vars":
             if first == INST:
-                self._reason(ins, f"vars({inst})")
+                self.reason(ins, f"vars({inst})")
             return OTHER
         if which == "super":
             if npos == 0 and not open_ended:
@@ -1508,11 +1530,11 @@ class _Scanner:
 
     def _named_write(self, ins: _Ins, namev: Optional[Value], what: str) -> None:
         if namev is not None and namev[0] == "const" and isinstance(namev[1], str):
-            self._write(namev[1], ins)
+            self.write(namev[1], ins)
             return
         if namev == PASSNAME:
             return  # __setattr__/__delattr__ passing its own name parameter through
-        self._reason(ins, f"{what} with a non-constant name")
+        self.reason(ins, f"{what} with a non-constant name")
 
     def _callee_ref(self, callable_: Value) -> CalleeRef:
         k = callable_[0]
@@ -1553,7 +1575,7 @@ class _Scanner:
                     ref = self._callee_ref(callable_)
                 self._escape(ref, pos, ins)
 
-    def _call_ex(self, ins: _Ins, callable_: Value, argv: Value, kwv: Optional[Value]) -> Value:
+    def call_ex(self, ins: _Ins, callable_: Value, argv: Value, kwv: Optional[Value]) -> Value:
         """CALL_FUNCTION_EX: ``callable_(*argv, **kwv)``."""
         args: List[Value] = []
         kwnames: Tuple[str, ...] = ()
@@ -1572,7 +1594,7 @@ class _Scanner:
         elif argv == FACTORY_SEQ:
             args = [FACTORY]
         elif argv[0] == "const" and isinstance(argv[1], tuple):
-            args = [("const", x) for x in argv[1]]
+            args = [("const", x) for x in cast("Tuple[object, ...]", argv[1])]
             open_ended = False
         kw_values: List[Value] = []
         if kwv is not None:
@@ -1586,15 +1608,15 @@ class _Scanner:
         if unknown:
             ref = self._callee_ref(callable_)
             self._escape(ref, None, ins)
-            self._reason(
+            self.reason(
                 ins,
                 f"{self.ctx.inst_name} passed to {ref.describe()} through *args/**kwargs",
             )
             return OTHER
-        return self._call(ins, callable_, args + kw_values, kwnames, open_ended=open_ended)
+        return self.call(ins, callable_, args + kw_values, kwnames, open_ended=open_ended)
 
-    def _made_param(self, code: types.CodeType, name: str, v: Value) -> None:
-        entry = self.made.get(id(code))
+    def made_param(self, code: types.CodeType, name: str, v: Value) -> None:
+        entry: Optional[Tuple[types.CodeType, Dict[str, Value]]] = self.made.get(id(code))
         if entry is None:
             entry = (code, {})
             self.made[id(code)] = entry
@@ -1602,13 +1624,13 @@ class _Scanner:
         params[name] = _join(params[name], v) if name in params else v
 
     # ----------------------------------------------------------------- functions
-    def _make_function(self, code: Any, flags: int, attrs: Dict[int, Value]) -> Value:
+    def make_function(self, code: Any, flags: int, attrs: Dict[int, Value]) -> Value:
         if not isinstance(code, types.CodeType):
             return OTHER
         params: Dict[str, Value] = {}
         defaults = attrs.get(0x01)
         if defaults is not None and _holds_inst(defaults):
-            self._defaults_params(code, defaults, params)
+            self.defaults_params(code, defaults, params)
         kwdefaults = attrs.get(0x02)
         if kwdefaults is not None and _holds_inst(kwdefaults):
             kwonly = code.co_varnames[code.co_argcount : code.co_argcount + code.co_kwonlyargcount]
@@ -1621,11 +1643,11 @@ class _Scanner:
             self.made[id(code)] = (code, dict(params))
         else:
             for n, v in params.items():
-                self._made_param(code, n, v)
+                self.made_param(code, n, v)
         return ("func", code, params)
 
     @staticmethod
-    def _defaults_params(code: types.CodeType, defaults: Value, params: Dict[str, Value]) -> None:
+    def defaults_params(code: types.CodeType, defaults: Value, params: Dict[str, Value]) -> None:
         argnames = code.co_varnames[: code.co_argcount]
         if defaults[0] == "seq" and defaults[1] is not None and defaults[2] is not None:
             idx = len(argnames) - defaults[2] + defaults[1]
@@ -1666,7 +1688,7 @@ class _Scanner:
             self.facts.merge(facts)
             for fv in code.co_freevars:
                 if fv in stored:
-                    self._store(fv, stored[fv])
+                    self.store(fv, stored[fv])
 
 
 # --------------------------------------------------------------------------- handlers
@@ -1690,13 +1712,13 @@ def _op_nop(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("LOAD_CONST")
 def _op_load_const(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    c = ins[2]
+    c: object = ins[2]
     t = type(c)
     if t is str or t is bytes:
         stack.append(("const", c))
     elif t is types.CodeType:
         stack.append(("code", c))
-    elif t is tuple and all(type(x) is str for x in c):
+    elif t is tuple and all(type(x) is str for x in cast("Tuple[object, ...]", c)):
         stack.append(("const", c))
     else:
         stack.append(OTHER)
@@ -1704,7 +1726,7 @@ def _op_load_const(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR")
 def _op_load_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    # (``_load``, inlined: the most frequent instruction)
+    # (``load``, inlined: the most frequent instruction)
     name = ins[2]
     v = s.summary.get(name)
     if v is None or v == OTHER:
@@ -1715,7 +1737,7 @@ def _op_load_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("LOAD_FAST_LOAD_FAST")
 def _op_load_fast_load_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    load = s._load
+    load = s.load
     a, b = ins[2]
     stack.append(load(a, "local"))
     stack.append(load(b, "local"))
@@ -1723,29 +1745,29 @@ def _op_load_fast_load_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("STORE_FAST")
 def _op_store_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    s._store(ins[2], s._pop(stack, ins))
+    s.store(ins[2], s.pop(stack, ins))
 
 
 @_h("STORE_FAST_LOAD_FAST")
 def _op_store_fast_load_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     a, b = ins[2]
-    s._store(a, s._pop(stack, ins))
-    stack.append(s._load(b, "local"))
+    s.store(a, s.pop(stack, ins))
+    stack.append(s.load(b, "local"))
 
 
 @_h("STORE_FAST_STORE_FAST")
 def _op_store_fast_store_fast(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     a, b = ins[2]
-    s._store(a, s._pop(stack, ins))
-    s._store(b, s._pop(stack, ins))
+    s.store(a, s.pop(stack, ins))
+    s.store(b, s.pop(stack, ins))
 
 
 @_h("LOAD_DEREF", "LOAD_CLASSDEREF", "LOAD_CLOSURE")
 def _op_load_deref(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     name = ins[2]
-    v = s._load(name, "deref")
+    v = s.load(name, "deref")
     if v[0] == "chain" and s.cells:
-        which = _KNOWN_BUILTINS.get(id(s._cell_value(name)))
+        which = _KNOWN_BUILTINS.get(id(s.cell_value(name)))
         if which is not None:  # a builtin kept in a closure cell (dataclass-made code)
             v = ("builtin", which, "deref", (name,))
     stack.append(v)
@@ -1753,13 +1775,13 @@ def _op_load_deref(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("LOAD_FROM_DICT_OR_DEREF")
 def _op_load_from_dict_or_deref(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    s._pop(stack, ins)
-    stack.append(s._load(ins[2], "deref"))
+    s.pop(stack, ins)
+    stack.append(s.load(ins[2], "deref"))
 
 
 @_h("STORE_DEREF")
 def _op_store_deref(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    s._store(ins[2], s._pop(stack, ins))
+    s.store(ins[2], s.pop(stack, ins))
 
 
 def _global_value(s: _Scanner, name: str) -> Value:
@@ -1783,13 +1805,13 @@ def _keyed_view(v: Optional[Value]) -> Value:
 
 @_h("STORE_GLOBAL")
 def _op_store_global(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    s._store(_GLOBAL_KEY + ins[2], s._pop(stack, ins))
+    s.store(_GLOBAL_KEY + ins[2], s.pop(stack, ins))
 
 
 @_h("LOAD_GLOBAL")
 def _op_load_global(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     v = _global_value(s, ins[2])
-    assigned = s._load_keyed(_GLOBAL_KEY + ins[2])
+    assigned = s.load_keyed(_GLOBAL_KEY + ins[2])
     if assigned is not OTHER:
         v = assigned  # ``global g; g = self``: the global may hold the instance
     if _GE311 and ins[1] & 1:
@@ -1815,8 +1837,8 @@ def _op_push_null(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("LOAD_ATTR")
 def _op_load_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    owner = s._pop(stack, ins)
-    v = s._getattr(owner, ins[2], ins)
+    owner = s.pop(stack, ins)
+    v = s.get_attr(owner, ins[2], ins)
     if _GE312 and ins[1] & 1:
         stack.append(v)
         stack.append(("selfslot", owner))
@@ -1826,23 +1848,23 @@ def _op_load_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("LOAD_METHOD")
 def _op_load_method(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    owner = s._pop(stack, ins)
-    stack.append(s._getattr(owner, ins[2], ins))
+    owner = s.pop(stack, ins)
+    stack.append(s.get_attr(owner, ins[2], ins))
     stack.append(("selfslot", owner))
 
 
 @_h("LOAD_SUPER_ATTR")
 def _op_load_super_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    self_v = s._pop(stack, ins)
-    s._pop(stack, ins)  # the class
-    s._pop(stack, ins)  # the global super
+    self_v = s.pop(stack, ins)
+    s.pop(stack, ins)  # the class
+    s.pop(stack, ins)  # the global super
     if self_v == INST:
         sup = SUPER_INST
     elif self_v == FACTORY:
         sup = SUPER_FACTORY
     else:
         sup = SUPEROBJ
-    v = s._getattr(sup, ins[2], ins)
+    v = s.get_attr(sup, ins[2], ins)
     if ins[1] & 1:
         stack.append(v)
         stack.append(("selfslot", self_v))
@@ -1853,18 +1875,18 @@ def _op_load_super_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 @_h("STORE_ATTR")
 def _op_store_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     if len(stack) < 2:
-        raise s._unsupported(ins, f"stack underflow at {ins[0]} (offset {ins[3]})")
+        raise s.unsupported(ins, f"stack underflow at {ins[0]} (offset {ins[3]})")
     owner = stack.pop()
     stack.pop()
     if owner == INST:
-        s._write(ins[2], ins)
-    elif not s._is_class_object(owner):
-        s._other_write(ins[2], ins)
+        s.write(ins[2], ins)
+    elif not s.is_class_object(owner):
+        s.other_write(ins[2], ins)
 
 
 @_h("DELETE_ATTR")
 def _op_delete_attr(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    s._store_attr(s._pop(stack, ins), ins)
+    s.store_attr(s.pop(stack, ins), ins)
 
 
 def _seq_of(items: List[Value]) -> Value:
@@ -1886,12 +1908,12 @@ def _seq_of(items: List[Value]) -> Value:
 
 @_h("BUILD_TUPLE", "BUILD_LIST")
 def _op_build_seq(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    stack.append(_seq_of(s._popn(stack, ins[1], ins)))
+    stack.append(_seq_of(s.popn(stack, ins[1], ins)))
 
 
 @_h("BUILD_MAP")
 def _op_build_map(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    items = s._popn(stack, 2 * ins[1], ins)
+    items = s.popn(stack, 2 * ins[1], ins)
     names: Optional[Set[str]] = set()
     found = False
     for j in range(0, len(items), 2):
@@ -1907,15 +1929,16 @@ def _op_build_map(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("BUILD_CONST_KEY_MAP")
 def _op_build_const_key_map(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    keys = s._pop(stack, ins)
-    vals = s._popn(stack, ins[1], ins)
+    keys = s.pop(stack, ins)
+    vals = s.popn(stack, ins[1], ins)
     if not any(_holds_inst(v) for v in vals):
         stack.append(OTHER)
         return
     if keys[0] == "const" and isinstance(keys[1], tuple) and all(
         v == INST or not _holds_inst(v) for v in vals
     ):
-        stack.append(("map", frozenset(k for k, v in zip(keys[1], vals) if v == INST)))
+        names = cast("Tuple[str, ...]", keys[1])
+        stack.append(("map", frozenset(k for k, v in zip(names, vals) if v == INST)))
     else:
         stack.append(MAP_ANY)
 
@@ -1930,48 +1953,50 @@ def _container_add(stack: List[Value], depth: int, v: Value, kind: str) -> None:
 
 @_h("LIST_APPEND")
 def _op_list_append(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    v = s._pop(stack, ins)
+    v = s.pop(stack, ins)
     _container_add(stack, ins[1], v, "seq")
 
 
 @_h("LIST_EXTEND")
 def _op_list_extend(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    v = s._pop(stack, ins)
+    v = s.pop(stack, ins)
     if v[0] in ("seq", "iter", "nseq"):
         _container_add(stack, ins[1], SEQ_ANY, "seq")
     elif 0 < ins[1] <= len(stack):
-        tgt = stack[-ins[1]]
+        depth: int = ins[1]
+        tgt = stack[-depth]
         if tgt[0] == "seq":
-            stack[-ins[1]] = ("seq", tgt[1], None)
+            stack[-depth] = ("seq", tgt[1], None)
 
 
 @_h("MAP_ADD")
 def _op_map_add(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    v = s._pop(stack, ins)
-    s._pop(stack, ins)
+    v = s.pop(stack, ins)
+    s.pop(stack, ins)
     _container_add(stack, ins[1], v, "map")
 
 
 @_h("DICT_UPDATE", "DICT_MERGE")
 def _op_dict_update(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    v = s._pop(stack, ins)
+    v = s.pop(stack, ins)
     if not _holds_inst(v) or not 0 < ins[1] <= len(stack):
         return
-    tgt = stack[-ins[1]]
+    depth: int = ins[1]
+    tgt = stack[-depth]
     if v[0] == "map" and v[1] is not None and (tgt == OTHER or (tgt[0] == "map" and tgt[1])):
-        stack[-ins[1]] = ("map", v[1] | (tgt[1] if tgt[0] == "map" else frozenset()))
+        stack[-depth] = ("map", v[1] | (tgt[1] if tgt[0] == "map" else frozenset()))
     else:
-        stack[-ins[1]] = MAP_ANY
+        stack[-depth] = MAP_ANY
 
 
 @_h("LIST_TO_TUPLE")
 def _op_list_to_tuple(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    stack.append(s._pop(stack, ins))
+    stack.append(s.pop(stack, ins))
 
 
 @_h("CALL_INTRINSIC_1")
 def _op_call_intrinsic_1(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    v = s._pop(stack, ins)
+    v = s.pop(stack, ins)
     stack.append(v if ins[1] == _INTRINSIC_LIST_TO_TUPLE else OTHER)
 
 
@@ -1990,13 +2015,13 @@ def _unpacked(v: Value, n: int) -> List[Value]:
 
 @_h("UNPACK_SEQUENCE")
 def _op_unpack_sequence(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    v = s._pop(stack, ins)
+    v = s.pop(stack, ins)
     stack.extend(reversed(_unpacked(v, ins[1])))
 
 
 @_h("UNPACK_EX")
 def _op_unpack_ex(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    v = s._pop(stack, ins)
+    v = s.pop(stack, ins)
     n = (ins[1] & 0xFF) + 1 + (ins[1] >> 8)
     item = INST if _holds_inst(v) else OTHER  # (the starred target: a list)
     stack.extend([item] * n)
@@ -2004,7 +2029,7 @@ def _op_unpack_ex(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 
 @_h("GET_ITER")
 def _op_get_iter(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    v = s._pop(stack, ins)
+    v = s.pop(stack, ins)
     if v[0] == "nseq":
         stack.append(("iter", v[1]))
     else:
@@ -2014,20 +2039,20 @@ def _op_get_iter(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 @_h("DUP_TOP")
 def _op_dup_top(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     if not stack:
-        raise s._unsupported(ins, "stack underflow at DUP_TOP")
+        raise s.unsupported(ins, "stack underflow at DUP_TOP")
     stack.append(stack[-1])
 
 
 @_h("DUP_TOP_TWO")
 def _op_dup_top_two(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     if len(stack) < 2:
-        raise s._unsupported(ins, "stack underflow at DUP_TOP_TWO")
+        raise s.unsupported(ins, "stack underflow at DUP_TOP_TWO")
     stack.extend(stack[-2:])
 
 
 def _rot(s: _Scanner, ins: _Ins, stack: List[Value], n: int) -> None:
     if len(stack) < n:
-        raise s._unsupported(ins, f"stack underflow at {ins[0]}")
+        raise s.unsupported(ins, f"stack underflow at {ins[0]}")
     if n > 1:
         top = stack.pop()
         stack.insert(len(stack) - n + 1, top)
@@ -2056,21 +2081,22 @@ def _op_rot_n(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 @_h("COPY")
 def _op_copy(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     if not 0 < ins[1] <= len(stack):
-        raise s._unsupported(ins, "stack underflow at COPY")
-    stack.append(stack[-ins[1]])
+        raise s.unsupported(ins, "stack underflow at COPY")
+    depth: int = ins[1]
+    stack.append(stack[-depth])
 
 
 @_h("SWAP")
 def _op_swap(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     n = ins[1]
     if not 0 < n <= len(stack):
-        raise s._unsupported(ins, "stack underflow at SWAP")
+        raise s.unsupported(ins, "stack underflow at SWAP")
     stack[-1], stack[-n] = stack[-n], stack[-1]
 
 
 @_h("BEFORE_WITH")
 def _op_before_with(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    cm = s._pop(stack, ins)
+    cm = s.pop(stack, ins)
     stack.append(OTHER)  # the bound __exit__
     # what __enter__ returns: the instance itself, as far as we may assume (safe side)
     stack.append(INST if cm == INST else OTHER)
@@ -2079,71 +2105,79 @@ def _op_before_with(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 @_h("KW_NAMES")
 def _op_kw_names(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     names = s.code.co_consts[ins[1]]
-    s.kwnames = tuple(names) if isinstance(names, tuple) else ()
+    s.kwnames = tuple(cast("Tuple[str, ...]", names)) if isinstance(names, tuple) else ()
 
 
 @_h("CALL")
 def _op_call(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    args = s._popn(stack, ins[1], ins)
+    args = s.popn(stack, ins[1], ins)
     kw = s.kwnames
     s.kwnames = ()
-    callable_, args = s._split_callable(stack, args, ins)
-    stack.append(s._call(ins, callable_, args, kw))
+    callable_, args = s.split_callable(stack, args, ins)
+    stack.append(s.call(ins, callable_, args, kw))
 
 
 @_h("CALL_KW")
 def _op_call_kw(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    names = s._pop(stack, ins)
-    kw: Tuple[str, ...] = names[1] if names[0] == "const" and isinstance(names[1], tuple) else ()
-    args = s._popn(stack, ins[1], ins)
-    callable_, args = s._split_callable(stack, args, ins)
+    names = s.pop(stack, ins)
+    kw: Tuple[str, ...] = (
+        cast("Tuple[str, ...]", names[1])
+        if names[0] == "const" and isinstance(names[1], tuple)
+        else ()
+    )
+    args = s.popn(stack, ins[1], ins)
+    callable_, args = s.split_callable(stack, args, ins)
     if names[0] != "const":
-        s._reason(ins, "keyword names of a call could not be read")
-    stack.append(s._call(ins, callable_, args, kw))
+        s.reason(ins, "keyword names of a call could not be read")
+    stack.append(s.call(ins, callable_, args, kw))
 
 
 @_h("CALL_METHOD")
 def _op_call_method(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    args = s._popn(stack, ins[1], ins)
-    callable_, args = s._split_callable(stack, args, ins)
-    stack.append(s._call(ins, callable_, args, ()))
+    args = s.popn(stack, ins[1], ins)
+    callable_, args = s.split_callable(stack, args, ins)
+    stack.append(s.call(ins, callable_, args, ()))
 
 
 @_h("CALL_FUNCTION")
 def _op_call_function(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    args = s._popn(stack, ins[1], ins)
-    callable_ = s._pop(stack, ins)
-    stack.append(s._call(ins, callable_, args, ()))
+    args = s.popn(stack, ins[1], ins)
+    callable_ = s.pop(stack, ins)
+    stack.append(s.call(ins, callable_, args, ()))
 
 
 @_h("CALL_FUNCTION_KW")
 def _op_call_function_kw(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    names = s._pop(stack, ins)
-    kw: Tuple[str, ...] = names[1] if names[0] == "const" and isinstance(names[1], tuple) else ()
-    args = s._popn(stack, ins[1], ins)
-    callable_ = s._pop(stack, ins)
-    stack.append(s._call(ins, callable_, args, kw))
+    names = s.pop(stack, ins)
+    kw: Tuple[str, ...] = (
+        cast("Tuple[str, ...]", names[1])
+        if names[0] == "const" and isinstance(names[1], tuple)
+        else ()
+    )
+    args = s.popn(stack, ins[1], ins)
+    callable_ = s.pop(stack, ins)
+    stack.append(s.call(ins, callable_, args, kw))
 
 
 @_h("CALL_FUNCTION_EX")
 def _op_call_function_ex(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    kwv = s._pop(stack, ins) if ins[1] & 1 else None
-    argv = s._pop(stack, ins)
+    kwv = s.pop(stack, ins) if ins[1] & 1 else None
+    argv = s.pop(stack, ins)
     if _GE313:
-        s._pop(stack, ins)  # NULL (or self)
-        callable_ = s._pop(stack, ins)
+        s.pop(stack, ins)  # NULL (or self)
+        callable_ = s.pop(stack, ins)
     elif _GE311:
-        callable_ = s._pop(stack, ins)
-        s._pop(stack, ins)  # NULL
+        callable_ = s.pop(stack, ins)
+        s.pop(stack, ins)  # NULL
     else:
-        callable_ = s._pop(stack, ins)
-    stack.append(s._call_ex(ins, callable_, argv, kwv))
+        callable_ = s.pop(stack, ins)
+    stack.append(s.call_ex(ins, callable_, argv, kwv))
 
 
 @_h("MAKE_FUNCTION")
 def _op_make_function(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    qualname = s._pop(stack, ins) if not _GE311 else None
-    code = s._pop(stack, ins)
+    qualname = s.pop(stack, ins) if not _GE311 else None
+    code = s.pop(stack, ins)
     if qualname is not None and qualname[0] == "const" and type(qualname[1]) is str:
         # (a class body receives its bare class name: named from this function instead)
         if code[0] == "code" and code[1].co_flags & 0x02:
@@ -2152,15 +2186,15 @@ def _op_make_function(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     attrs: Dict[int, Value] = {}
     for bit in (0x08, 0x04, 0x02, 0x01):
         if flags & bit:
-            attrs[bit] = s._pop(stack, ins)
+            attrs[bit] = s.pop(stack, ins)
     c = code[1] if code[0] == "code" else None
-    stack.append(s._make_function(c, flags, attrs))
+    stack.append(s.make_function(c, flags, attrs))
 
 
 @_h("SET_FUNCTION_ATTRIBUTE")
 def _op_set_function_attribute(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    func = s._pop(stack, ins)
-    value = s._pop(stack, ins)
+    func = s.pop(stack, ins)
+    value = s.pop(stack, ins)
     if func[0] != "func":
         stack.append(func)
         return
@@ -2168,7 +2202,7 @@ def _op_set_function_attribute(s: _Scanner, ins: _Ins, stack: List[Value]) -> No
         code = func[1]
         params: Dict[str, Value] = {}
         if ins[1] == 0x01:
-            _Scanner._defaults_params(code, value, params)
+            _Scanner.defaults_params(code, value, params)
         else:
             kwonly = code.co_varnames[code.co_argcount : code.co_argcount + code.co_kwonlyargcount]
             names = value[1] if value[0] == "map" else None
@@ -2176,7 +2210,7 @@ def _op_set_function_attribute(s: _Scanner, ins: _Ins, stack: List[Value]) -> No
                 if names is None or n in names:
                     params[n] = INST
         for n, v in params.items():
-            s._made_param(code, n, v)
+            s.made_param(code, n, v)
         func = ("func", code, _join_params(func[2], params))
     stack.append(func)
 
@@ -2185,20 +2219,20 @@ def _op_generic(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     pops = ins[6]
     if pops:
         if len(stack) < pops:
-            raise s._unsupported(ins, f"stack underflow at {ins[0]} (offset {ins[3]})")
+            raise s.unsupported(ins, f"stack underflow at {ins[0]} (offset {ins[3]})")
         del stack[-pops:]
     if ins[7]:
         stack.extend([OTHER] * ins[7])
 
 
 def _op_branch(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    s._popn(stack, ins[6], ins)
-    s._flow(ins[5], stack + [OTHER] * ins[8], ins)
+    s.popn(stack, ins[6], ins)
+    s.flow(ins[5], stack + [OTHER] * ins[8], ins)
     stack.extend([OTHER] * ins[7])
 
 
 def _op_jump(s: _Scanner, ins: _Ins, stack: List[Value]) -> bool:
-    s._flow(ins[5], stack, ins)
+    s.flow(ins[5], stack, ins)
     return False
 
 
@@ -2207,18 +2241,18 @@ def _op_terminate(s: _Scanner, ins: _Ins, stack: List[Value]) -> bool:
 
 
 def _op_pop_jump(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    s._pop(stack, ins)
-    s._flow(ins[5], stack, ins)
+    s.pop(stack, ins)
+    s.flow(ins[5], stack, ins)
 
 
 def _op_or_pop_jump(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
-    s._flow(ins[5], stack, ins)
-    s._pop(stack, ins)
+    s.flow(ins[5], stack, ins)
+    s.pop(stack, ins)
 
 
 def _op_for_iter(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     if not stack:
-        raise s._unsupported(ins, "stack underflow at FOR_ITER")
+        raise s.unsupported(ins, "stack underflow at FOR_ITER")
     it = stack[-1]
     if it[0] == "iter" and len(it) == 2:
         item = it[1]  # a tuple/list holding the instance
@@ -2228,9 +2262,9 @@ def _op_for_iter(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
         item = OTHER
     if _GE312:
         # the exhausted path jumps to END_FOR, which pops what is pushed here
-        s._flow(ins[5], [*stack, OTHER], ins)
+        s.flow(ins[5], [*stack, OTHER], ins)
     else:
-        s._flow(ins[5], stack[:-1], ins)
+        s.flow(ins[5], stack[:-1], ins)
     stack.append(item)
 
 
@@ -2241,9 +2275,9 @@ def _op_setup_block(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
         del js[eff:]
     else:
         js.extend([OTHER] * eff)
-    s._flow(ins[5], js, ins)
+    s.flow(ins[5], js, ins)
     if ins[0] == "SETUP_WITH":
-        cm = s._pop(stack, ins)
+        cm = s.pop(stack, ins)
         stack.append(OTHER)
         stack.append(INST if cm == INST else OTHER)
     else:
@@ -2270,7 +2304,7 @@ _dispatch()
 
 
 # --------------------------------------------------------------------------- entry point
-_NO_CELLS: Mapping[str, object] = types.MappingProxyType({})
+_NO_CELLS: Mapping[str, types.CellType] = types.MappingProxyType({})
 
 def scan(
     code: types.CodeType,
@@ -2299,7 +2333,7 @@ def scan(
         (inst_name,) = tracked
     else:
         inst_name = min(tracked) if tracked else "obj"
-    cells: Mapping[str, object] = _NO_CELLS
+    cells: Mapping[str, types.CellType] = _NO_CELLS
     if closure is not None:
         cells = dict(zip(code.co_freevars, closure))
     ctx = _Context(globals_, inst_name, factory, cells)

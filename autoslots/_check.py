@@ -32,25 +32,27 @@ from typing import (
     Any,
     Callable,
     Dict,
+    Generator,
     Iterator,
     List,
     Optional,
     Sequence,
     Set,
     Tuple,
+    cast,
 )
 
 from ._cli import (
     UsageError,
-    _import_file,
-    _import_name,
-    _module_name_of_file,
-    _put_first_on_path,
+    import_file,
+    import_name,
     import_target_module,
+    module_name_of_file,
+    put_first_on_path,
 )
 from ._errors import AutoSlotsWarning
 from ._explain import Explanation, explain
-from ._layout import _solid_base
+from ._layout import solid_base
 
 if TYPE_CHECKING:
     from ._cli import SubParsers
@@ -260,22 +262,28 @@ def load_config(start: str) -> Config:
 
 def read_table(text: str, path: str) -> Optional[Dict[str, Any]]:
     """The ``[tool.autoslots]`` table of a pyproject.toml's text, or None without one."""
-    try:
-        import tomllib  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # Python 3.9 and 3.10: a reader for this table's simple keys
-        return parse_simple_table(text, path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path} is not valid TOML: {exc}") from None
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise UsageError(f"{path} is not valid TOML: {exc}") from None
+        return _config_table(data, path)
+    # Python 3.9 and 3.10 have no tomllib: a reader for this table's simple keys
+    return parse_simple_table(text, path)
+
+
+def _config_table(data: Dict[str, Any], path: str) -> Optional[Dict[str, Any]]:
+    """The ``[tool.autoslots]`` table of a parsed pyproject.toml, or None without one."""
     table: object = data
     for key in CONFIG_TABLE.split("."):
-        table = table.get(key) if isinstance(table, dict) else None
+        table = cast("Dict[str, object]", table).get(key) if isinstance(table, dict) else None
     if table is None:
         return None
     if not isinstance(table, dict):
         raise UsageError(f"{path}: {CONFIG_TABLE} must be a table")
-    return table
+    return cast("Dict[str, Any]", table)
 
 
 def _config_from_table(table: Dict[str, Any], path: str) -> Config:
@@ -295,12 +303,14 @@ def _config_from_table(table: Dict[str, Any], path: str) -> Config:
             continue
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        if not isinstance(value, list) or not all(
+            isinstance(item, str) for item in cast("List[object]", value)
+        ):
             raise UsageError(
                 f"{path}: [{CONFIG_TABLE}] {key} must be a list of glob patterns "
                 f"(strings), not {value!r}"
             )
-        config.patterns[key] = list(value)
+        config.patterns[key] = list(cast("List[str]", value))
     return config
 
 
@@ -495,7 +505,7 @@ def _import_target(
     is_file = target.endswith(".py") or "/" in target or os.sep in target
     name = target
     if is_file and os.path.isfile(target):
-        name = _module_name_of_file(os.path.abspath(target))[1]
+        name = module_name_of_file(os.path.abspath(target))[1]
     if not config.module_wanted(name):
         return  # excluded by the configuration: not even imported
     with _quiet_import():
@@ -512,14 +522,14 @@ def _import_directory(
     full = os.path.abspath(path)
     init = os.path.join(full, "__init__.py")
     if os.path.isfile(init):  # a package: import it as part of its outermost package
-        directory, name = _module_name_of_file(init)
-        _put_first_on_path(directory)
+        directory, name = module_name_of_file(init)
+        put_first_on_path(directory)
         with _quiet_import():
-            package = _import_name(name, what=path)
+            package = import_name(name, what=path)
         yield from _with_submodules(package, config, errors)
         return
     # a directory of modules and packages (a "src" directory, a scripts directory)
-    _put_first_on_path(full)
+    put_first_on_path(full)
     found = sorted(pkgutil.iter_modules([full]), key=lambda info: info.name)
     if not found:
         raise UsageError(f"{path} holds no Python modules or packages")
@@ -537,8 +547,8 @@ def _import_directory(
 
 def _import_file_module(directory: str, name: str, is_package: bool) -> ModuleType:
     if is_package:
-        return _import_file(os.path.join(directory, name, "__init__.py"))
-    return _import_file(os.path.join(directory, name + ".py"))
+        return import_file(os.path.join(directory, name, "__init__.py"))
+    return import_file(os.path.join(directory, name + ".py"))
 
 
 def _with_submodules(
@@ -560,7 +570,7 @@ def _with_submodules(
             continue
         try:
             with _quiet_import():
-                sub = _import_name(name)
+                sub = import_name(name)
         except UsageError as exc:
             errors.append((name, str(exc)))
             continue
@@ -568,7 +578,7 @@ def _with_submodules(
 
 
 @contextlib.contextmanager
-def _quiet_import() -> Iterator[None]:
+def _quiet_import() -> Generator[None, None, None]:
     """Imports must not write into the report (stdout goes to stderr) nor repeat it
     (autoslots' own warnings for the classes being checked)."""
     with contextlib.redirect_stdout(sys.stderr), warnings.catch_warnings():
@@ -815,7 +825,7 @@ def mark_conflicts(reports: Sequence[ClassReport]) -> None:
 
 def _actual_solid_base(kind: type) -> type:
     try:
-        return _solid_base(kind)
+        return solid_base(kind)
     except Exception:  # an odd type: assume it brings no layout of its own
         return object
 

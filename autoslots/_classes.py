@@ -8,7 +8,7 @@ has only its bases).  ``getattr`` would run descriptors; these helpers read
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Optional, Tuple
+from typing import Any, Iterable, List, Optional, Tuple, cast
 
 # Stands for "not found" (``None`` is a legitimate class attribute value).
 MISSING: Any = object()
@@ -26,7 +26,7 @@ def static_mro(bases: Tuple[type, ...]) -> Tuple[type, ...]:
         # The common case, cheaply: one base's (C3) MRO is the new class's, after itself.
         mro = getattr(bases[0], "__mro__", None)
         if type(mro) is tuple:
-            return mro
+            return cast("Tuple[type, ...]", mro)
     sequences = [list(getattr(base, "__mro__", (base,))) for base in bases] + [list(bases)]
     result: List[type] = []
     while True:

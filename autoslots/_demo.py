@@ -100,7 +100,7 @@ def _positive(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     count: int = args.count
     started = time.perf_counter()
-    results = []
+    results: List[Dict[str, Any]] = []
     for index, name in enumerate(VARIANTS, 1):
         _progress(f"[{index}/{len(VARIANTS)}] {name}: building {count:,} Image objects ...")
         result = _measure_in_subprocess(name, count)
@@ -145,13 +145,13 @@ def _measure_in_subprocess(name: str, count: int) -> Dict[str, Any]:
 # --- the measuring subprocess -----------------------------------------------------------
 
 
-def _child(name: str, count: int) -> None:
+def _child(name: str, count: int) -> None:  # pyright: ignore[reportUnusedFunction]
     """Measure one variant; print the result as JSON on stdout."""
     cls = VARIANTS[name]
     ids, captions, urls = _inputs(count)
     rss_before = _peak_rss()
     started = time.perf_counter()
-    cache = {}
+    cache: Dict[int, object] = {}
     for i in range(count):
         cache[ids[i]] = cls(ids[i], captions[i], urls[i])
     build_seconds = time.perf_counter() - started
@@ -276,7 +276,7 @@ def format_report(report: Dict[str, Any]) -> str:
         "",
     ]
     header = ("", "bytes/instance", "peak RSS", "saved per 1M instances", "build time")
-    rows = [header]
+    rows: List[Tuple[str, str, str, str, str]] = [header]
     for result in results:
         rows.append(_row(result, result is results[0]))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]

@@ -43,17 +43,17 @@ class Explanation:
     qualname: str
     autoslotted: bool
     options: Options
-    slots: List[SlotInfo] = field(default_factory=list)
+    slots: List[SlotInfo] = field(default_factory=lambda: [])
     declared: Tuple[str, ...] = ()
     keeps_dict: bool = True
-    dict_because: List[str] = field(default_factory=list)
+    dict_because: List[str] = field(default_factory=lambda: [])
     weakref: bool = False
-    reasons: List[Reason] = field(default_factory=list)
-    notes: List[Reason] = field(default_factory=list)
-    bases: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
-    descriptors: Dict[str, str] = field(default_factory=dict)
-    cached_properties: List[str] = field(default_factory=list)
-    engines: Dict[str, str] = field(default_factory=dict)
+    reasons: List[Reason] = field(default_factory=lambda: [])
+    notes: List[Reason] = field(default_factory=lambda: [])
+    bases: Dict[str, Tuple[str, ...]] = field(default_factory=lambda: {})
+    descriptors: Dict[str, str] = field(default_factory=lambda: {})
+    cached_properties: List[str] = field(default_factory=lambda: [])
+    engines: Dict[str, str] = field(default_factory=lambda: {})
     error: Optional[str] = None
 
     @property
@@ -124,7 +124,7 @@ class Explanation:
 
 def explain(cls: type) -> Explanation:
     """Explain the slots of ``cls``: what sets each one, and why a ``__dict__`` is kept."""
-    if not isinstance(cls, type):
+    if not isinstance(cls, type):  # pyright: ignore[reportUnnecessaryIsInstance]  (callers' values)
         raise AutoSlotsError(f"explain() takes a class, not {type(cls).__name__} {cls!r}")
     record = get_record(cls)
     if record is not None:
@@ -200,7 +200,7 @@ def _slot_infos(
         if name not in ("__dict__", "__weakref__") and name not in hidden:
             # A name this class slots for a mixin base (mixin=True) that sets it.
             sites.setdefault(name, _mixin_sites(cls, name))
-    infos = []
+    infos: List[SlotInfo] = []
     for name in sorted(sites):
         if name in provided:
             storage = name

@@ -20,7 +20,19 @@ import re
 import sys
 import types
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, Tuple, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Set,
+    Tuple,
+    Union,
+    cast,
+)
 
 from ._classes import MISSING as _MISSING
 from ._classes import lookup, static_mro
@@ -44,17 +56,17 @@ class Inference:
     name: str
     qualname: str
     module: str
-    slots: Dict[str, List[Site]] = field(default_factory=dict)
-    cached_properties: List[str] = field(default_factory=list)
-    reasons: List[Reason] = field(default_factory=list)
-    engines: Dict[str, str] = field(default_factory=dict)
+    slots: Dict[str, List[Site]] = field(default_factory=lambda: {})
+    cached_properties: List[str] = field(default_factory=lambda: [])
+    reasons: List[Reason] = field(default_factory=lambda: [])
+    engines: Dict[str, str] = field(default_factory=lambda: {})
     # Names the class's code assigns but that a data descriptor (a property, a
     # builtin attribute such as ``BaseException.args``) owns: never slots.
-    descriptors: Dict[str, str] = field(default_factory=dict)
+    descriptors: Dict[str, str] = field(default_factory=lambda: {})
     # Hints that do not keep a __dict__: names the class's code reads on the
     # instance but never sets (a mixin relying on its subclasses, or code outside the
     # class setting them: the latter needs ``extra=``).
-    notes: List[Reason] = field(default_factory=list)
+    notes: List[Reason] = field(default_factory=lambda: [])
 
 
 class _Reader:
@@ -250,7 +262,7 @@ class _Driver:
                     yield _reader(func)
             return
         if isinstance(value, classmethod):
-            func = value.__func__
+            func = cast("classmethod[object, ..., object]", value).__func__
             if isinstance(func, types.FunctionType):
                 yield from _function_readers(func, factory_first=True)
             return
@@ -274,7 +286,8 @@ class _Driver:
             yield from self._readers_for(attr, value.func)
             return
         if isinstance(value, functools.singledispatchmethod):
-            registry = getattr(value.dispatcher, "registry", {})
+            dispatcher = cast("functools.singledispatchmethod[object]", value).dispatcher
+            registry = getattr(dispatcher, "registry", {})
             for impl in dict(registry).values():
                 yield from self._readers_for(attr, impl)
             return
@@ -452,7 +465,7 @@ class _Driver:
         filename = _module_file(self.result.module)
         line = lineno if isinstance(lineno, int) else 0
         site = Site(f"{self.qualname} (class annotations)", filename, line)
-        for attr, annotation in annotations.items():
+        for attr, annotation in cast("Dict[str, object]", annotations).items():
             if attr in self.namespace or _is_class_variable(annotation):
                 continue
             self.writes.setdefault(attr, []).append(site)
@@ -467,6 +480,7 @@ class _Driver:
             )
         namespace = self.namespace
         mro = self.mro
+        value: object
         for attr in list(self.writes):
             # Who owns ``attr`` as a data descriptor (a property...), if anyone does:
             # what attribute lookup finds first, the class body then the bases.
@@ -622,7 +636,7 @@ def _unwrap_once(value: object) -> Optional[object]:
     except Exception:
         return None
     if isinstance(wrapped, (types.FunctionType, classmethod, staticmethod, property)):
-        return wrapped
+        return cast(object, wrapped)
     return None
 
 
@@ -658,9 +672,9 @@ _BUILTIN_CALLABLES = (
 def _callable_target(value: object, *, bound: bool) -> _Target:
     """What calling ``value`` (found as a class attribute or a global) runs."""
     if isinstance(value, staticmethod):
-        value, bound = value.__func__, False
+        value, bound = cast("staticmethod[..., object]", value).__func__, False
     elif isinstance(value, classmethod):
-        value, bound = value.__func__, True
+        value, bound = cast("classmethod[object, ..., object]", value).__func__, True
     elif isinstance(value, types.MethodType):
         value, bound = value.__func__, True
     if isinstance(value, types.FunctionType):
@@ -691,7 +705,7 @@ def _class_call_target(kind: type) -> _Target:
 
 
 def _resolve_chain(start: object, names: Tuple[str, ...]) -> _Target:
-    value = start
+    value: object = start
     bound = False
     for attr in names:
         if isinstance(value, types.ModuleType):

@@ -13,7 +13,18 @@ import sys
 import types
 import weakref
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Set,
+    Tuple,
+    cast,
+)
 
 from ._classes import MISSING as _MISSING
 from ._classes import lookup, static_mro
@@ -40,15 +51,15 @@ class Plan:
     """What a builder puts into the class: see the driver interface notes."""
 
     slots: Tuple[str, ...]
-    storage: Dict[str, str] = field(default_factory=dict)
-    inherited: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    storage: Dict[str, str] = field(default_factory=lambda: {})
+    inherited: Dict[str, Tuple[str, ...]] = field(default_factory=lambda: {})
     keeps_dict: bool = False
-    dict_because: List[str] = field(default_factory=list)
+    dict_because: List[str] = field(default_factory=lambda: [])
     weakref: bool = False
     # Names whose class-level value is kept behind a descriptor (name -> the value the
     # plain class would show); names whose cached_property caches in a slot.
-    defaults: Dict[str, Any] = field(default_factory=dict)
-    cached: Dict[str, Any] = field(default_factory=dict)
+    defaults: Dict[str, Any] = field(default_factory=lambda: {})
+    cached: Dict[str, Any] = field(default_factory=lambda: {})
 
 
 @dataclass(frozen=True)
@@ -94,10 +105,10 @@ def declared_slots(namespace: Mapping[str, object], class_name: str) -> Tuple[st
     if isinstance(raw, str):
         items = (raw,)
     elif isinstance(raw, Mapping):
-        items = list(raw)
+        items = list(cast("Mapping[object, object]", raw))
     else:
         try:
-            items = list(raw)  # type: ignore[call-overload]
+            items = list(cast("Iterable[object]", raw))  # (TypeError where it is not)
         except TypeError:
             raise AutoSlotsError(
                 f"{class_name}: __slots__ must be a string or an iterable of strings, "
@@ -203,9 +214,9 @@ def _shape_differs(kind: type, base: type) -> bool:
     return size != base_size
 
 
-def _solid_base(kind: type) -> type:
+def solid_base(kind: type) -> type:
     parent = kind.__base__
-    base = _solid_base(parent) if parent is not None else object
+    base = solid_base(parent) if parent is not None else object
     return kind if _shape_differs(kind, base) else base
 
 
@@ -225,9 +236,10 @@ def check_layout(name: str, bases: Tuple[type, ...]) -> None:
     winner: Optional[type] = None
     winner_base: Optional[type] = None
     for base in bases:
-        if not isinstance(base, type):
+        # (the bases the caller got may be anything: refused elsewhere, skipped here)
+        if not isinstance(base, type):  # pyright: ignore[reportUnnecessaryIsInstance]
             continue
-        candidate = _solid_base(base)
+        candidate = solid_base(base)
         if winner is None or issubclass(candidate, winner):
             winner, winner_base = candidate, base
         elif issubclass(winner, candidate):
@@ -536,8 +548,9 @@ def dataclass_fields(namespace: Mapping[str, object]) -> List[str]:
     kind = getattr(dataclasses, "_FIELD", None)
     return [
         attr
-        for attr, spec in fields.items()
-        if isinstance(spec, dataclasses.Field) and getattr(spec, "_field_type", kind) is kind
+        for attr, spec in cast("Dict[str, object]", fields).items()
+        if isinstance(spec, dataclasses.Field)
+        and getattr(cast("dataclasses.Field[object]", spec), "_field_type", kind) is kind
     ]
 
 
@@ -555,7 +568,7 @@ def _plain_cached_properties(
     namespace: Mapping[str, object], mro: Tuple[type, ...]
 ) -> List[Tuple[str, Any]]:
     """functools.cached_property objects that instances of the class would reach."""
-    kind = functools.cached_property
+    kind: type = functools.cached_property
     found: List[Tuple[str, Any]] = [
         (attr, value) for attr, value in namespace.items() if type(value) is kind
     ]

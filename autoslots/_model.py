@@ -147,17 +147,17 @@ class CodeFacts:
     (``self.__x`` in class ``C`` is ``_C__x``).
     """
 
-    writes: Dict[str, List[Site]] = field(default_factory=dict)
-    reads: Dict[str, List[Site]] = field(default_factory=dict)
+    writes: Dict[str, List[Site]] = field(default_factory=lambda: {})
+    reads: Dict[str, List[Site]] = field(default_factory=lambda: {})
     # Attribute names written on objects that are not provably the tracked instance
     # and not a class object (``other.x = v``, ``self.left.parent = self``,
     # ``for i, o in enumerate([self]): o.y = 1``, ``self.fluent().z = 1``): any of them may
     # be an instance of the class, so the driver slots them too.  Writes through
     # ``type(self)``, ``self.__class__``, ``cls`` or the class's own name are class
     # attributes and are not listed.
-    other_writes: Dict[str, List[Site]] = field(default_factory=dict)
-    escapes: List[Escape] = field(default_factory=list)
-    reasons: List[Reason] = field(default_factory=list)
+    other_writes: Dict[str, List[Site]] = field(default_factory=lambda: {})
+    escapes: List[Escape] = field(default_factory=lambda: [])
+    reasons: List[Reason] = field(default_factory=lambda: [])
 
     def add_write(self, name: str, site: Site) -> None:
         self.writes.setdefault(name, []).append(site)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Any, Iterable, Mapping, Tuple
+from typing import Any, Iterable, List, Mapping, Tuple, cast
 
 from ._errors import AutoSlotsError
 
@@ -47,12 +47,12 @@ def _check_extra(owner: str, value: object) -> Tuple[str, ...]:
     if isinstance(value, str):
         names = (value,)
     elif isinstance(value, (tuple, list, set, frozenset)):
-        names = value
+        names = cast("Iterable[object]", value)
     else:
         raise AutoSlotsError(
             f"{owner}: autoslots option extra= takes a tuple of attribute names, not {value!r}"
         )
-    result = []
+    result: List[str] = []
     for name in names:
         if not isinstance(name, str) or not name.isidentifier():
             raise AutoSlotsError(

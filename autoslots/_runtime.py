@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import types
 import weakref
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple, cast
 
 from ._classes import MISSING as _MISSING
 
@@ -55,7 +55,7 @@ class SlotDefault:
     ) -> None:
         self.name = name
         self.storage = storage
-        self.default = default
+        self.default: object = default
         self._member: Optional[types.MemberDescriptorType] = None
         if member is not None:
             self._bind(member)
@@ -76,6 +76,11 @@ class SlotDefault:
 
     def __repr__(self) -> str:
         return f"<autoslots default {self.name!r}: {self.default!r}>"
+
+    @property
+    def member(self) -> Optional[types.MemberDescriptorType]:
+        """The member descriptor of the hidden slot, once bound (None before)."""
+        return self._member
 
     def __get__(self, obj: Any, objtype: Optional[type] = None) -> Any:
         if obj is None:
@@ -134,7 +139,7 @@ class SlotCachedProperty(functools.cached_property):  # type: ignore[type-arg]
             self.attrname = name
         self._member = find_member(owner, self.storage)
 
-    def _member_for(self, instance: Any) -> types.MemberDescriptorType:
+    def _member_for(self, instance: object) -> types.MemberDescriptorType:
         member = self._member
         if member is None:
             member = find_member(type(instance), self.storage)
@@ -153,7 +158,8 @@ class SlotCachedProperty(functools.cached_property):  # type: ignore[type-arg]
             return member.__get__(instance, owner)
         except AttributeError:
             pass
-        value = self.func(instance)
+        func: Callable[[Any], Any] = self.func
+        value = func(instance)
         member.__set__(instance, value)
         return value
 
@@ -198,8 +204,8 @@ def _members(kind: type) -> Dict[str, types.MemberDescriptorType]:
         for key, value in klass.__dict__.items():
             if isinstance(value, types.MemberDescriptorType) and value.__objclass__ is klass:
                 by_storage.setdefault(key, value)
-            elif isinstance(value, SlotDefault) and value.storage == key and value._member:
-                by_storage.setdefault(key, value._member)
+            elif isinstance(value, SlotDefault) and value.storage == key and value.member:
+                by_storage.setdefault(key, value.member)
             storage = slot_storage_of(value)
             if storage is not None and storage not in names:
                 names[storage] = key
@@ -218,10 +224,10 @@ def _instance_dict(obj: object) -> Optional[Dict[str, Any]]:
         found = object.__getattribute__(obj, "__dict__")
     except AttributeError:
         return None
-    return found if isinstance(found, dict) else None
+    return cast("Dict[str, Any]", found) if isinstance(found, dict) else None
 
 
-def getstate(self: Any) -> Dict[str, Any]:
+def getstate(self: object) -> Dict[str, Any]:
     """The instance's state: its ``__dict__`` entries and its set slots, by attribute name.
 
     Unset slots are left out (they stay unset after a round trip).
@@ -238,13 +244,13 @@ def getstate(self: Any) -> Dict[str, Any]:
     return state
 
 
-def setstate(self: Any, state: Any) -> None:
+def setstate(self: object, state: Any) -> None:
     """Restore what :func:`getstate` (or the default protocol) produced.
 
     Slots are written through their member descriptors and ``__dict__`` entries into
     the ``__dict__`` directly: a user ``__setattr__`` (a frozen class) is never called.
     """
-    if isinstance(state, tuple) and len(state) == 2:
+    if _is_pair(state):
         parts: Tuple[Any, ...] = state
     else:
         parts = (state,)
@@ -261,6 +267,11 @@ def setstate(self: Any, state: Any) -> None:
                 own[attr] = value
             else:
                 object.__setattr__(self, attr, value)
+
+
+def _is_pair(state: object) -> bool:
+    """Whether a pickled state is a pair (the ``__dict__`` part, the slots part)."""
+    return isinstance(state, tuple) and len(cast("Tuple[object, ...]", state)) == 2
 
 
 def exception_reduce(self: BaseException) -> Tuple[Any, ...]:

@@ -45,7 +45,19 @@ import sys
 import types
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    Type,
+    cast,
+)
 
 from ._build import autoslots
 from ._errors import AutoSlotsError, AutoSlotsWarning
@@ -87,12 +99,12 @@ class ClassResult:
     qualname: str
     status: str
     slots: Tuple[str, ...] = ()
-    dict_because: List[str] = field(default_factory=list)
+    dict_because: List[str] = field(default_factory=lambda: [])
     message: str = ""
-    warnings: List[str] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=lambda: [])
     # Why enforce mode keeps (or would keep) a ``__dict__``; in audit mode without the
     # ``__dict__`` that the audit itself adds.
-    enforce_because: List[str] = field(default_factory=list)
+    enforce_because: List[str] = field(default_factory=lambda: [])
     count: int = 1
 
     @property
@@ -192,21 +204,22 @@ class Hook:
             # ``__slots__`` or rely on the pickle format of that layout).
             self.results.append(ClassResult(module, qualname, "declared"))
             return cls
+        kind = cast("Type[object]", cls)  # (a class: checked above)
         new_cls: Any
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                if self.mode == "audit" and _provable(cls):
-                    new_cls = autoslots(dict=True)(cls)
+                if self.mode == "audit" and _provable(kind):
+                    new_cls = autoslots(dict=True)(kind)
                 else:
-                    new_cls = autoslots(cls)
+                    new_cls = autoslots(kind)
             except AutoSlotsError as exc:
                 result = ClassResult(module, qualname, "refused", message=str(exc))
-                new_cls = cls
+                new_cls = kind
             except Exception as exc:  # a bug in autoslots must not break the program
                 message = f"{type(exc).__name__}: {exc}"
                 result = ClassResult(module, qualname, "error", message=message)
-                new_cls = cls
+                new_cls = kind
             else:
                 result = _result_of(new_cls, module, qualname)
                 result.enforce_because = self._enforce_because(new_cls)
@@ -267,9 +280,10 @@ class Hook:
                     if not filename.endswith(".py") or count >= _SCAN_LIMIT:
                         continue
                     count += 1
-                    self._scan_file(os.path.join(folder, filename))
+                    self.scan_file(os.path.join(folder, filename))
 
-    def _scan_file(self, path: str) -> None:
+    def scan_file(self, path: str) -> None:
+        """``scan_package`` for one module's file."""
         try:
             with open(path, "rb") as stream:
                 tree = ast.parse(stream.read(), filename=path)
@@ -415,8 +429,9 @@ class _Finder(importlib.abc.MetaPathFinder):
                 self._hook.scan_package(fullname, list(spec.submodule_search_locations))
             elif spec.origin and spec.origin.endswith(".py"):
                 self._hook.scan_package(fullname, [])
-                self._hook._scan_file(spec.origin)
-        loader = spec.loader
+                self._hook.scan_file(spec.origin)
+        # (typeshed's ModuleSpec.loader is of an unknown type for Python 3.9)
+        loader: object = getattr(spec, "loader")  # noqa: B009
         if type(loader) is not importlib.machinery.SourceFileLoader:
             return spec  # extension modules, namespace packages, other loaders: as they are
         spec.loader = _Loader(fullname, loader.path, self._hook)
@@ -479,13 +494,16 @@ def install(
     """
     global _active
     names = [packages] if isinstance(packages, str) else list(packages)
-    if not names or not all(isinstance(n, str) and n for n in names):
+    # (the names are the caller's values: checked at run time)
+    if not names or not all(
+        isinstance(n, str) and n for n in names  # pyright: ignore[reportUnnecessaryIsInstance]
+    ):
         raise ValueError("install() needs the names of one or more packages")
     if mode not in MODES:
         raise ValueError(f"mode must be 'enforce' or 'audit', not {mode!r}")
     uninstall()
     hook = Hook(names, mode, report)
-    hook._install()
+    hook._install()  # pyright: ignore[reportPrivateUsage]  (this module's entry point)
     _active = hook
     return hook
 
@@ -496,7 +514,7 @@ def uninstall() -> None:
     global _active
     hook, _active = _active, None
     if hook is not None:
-        hook._uninstall()
+        hook._uninstall()  # pyright: ignore[reportPrivateUsage]  (this module's entry point)
 
 
 def active() -> Optional[Hook]:

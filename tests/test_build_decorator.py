@@ -613,7 +613,7 @@ def test_declared_slots_keep_pythons_pickle_state_for_subclasses() -> None:
 
     @autoslots
     class Span:
-        __slots__ = ("lo", "hi")
+        __slots__ = ("hi", "lo")
 
         def __init__(self, lo: int, hi: int) -> None:
             self.lo, self.hi = lo, hi

@@ -258,6 +258,15 @@ def test_pyright_strict_on_the_typed_api_modules(pyright: str, tmp_path: Path) -
     assert code == 0, output
 
 
+def test_pyright_strict_on_the_whole_package(pyright: str, tmp_path: Path) -> None:
+    """Every module of the package, not only the typed API, is clean under pyright
+    strict (the ``[tool.pyright]`` settings of pyproject.toml, for this Python version)."""
+    files = [ROOT / "autoslots"]
+    code, problems, output = _pyright(pyright, _pyright_config(tmp_path), files)
+    assert problems == [], "\n".join(problems)
+    assert code == 0, output
+
+
 def test_pyright_public_api_is_completely_typed(pyright: str, tmp_path: Path) -> None:
     env_root = tmp_path
     result = subprocess.run(
