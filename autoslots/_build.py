@@ -36,7 +36,7 @@ from typing import (
     overload,
 )
 
-from ._classes import lookup, static_mro
+from ._classes import LAYOUT_TYPES, SCALAR_TYPES, lookup, static_mro
 from ._errors import AutoSlotsError, AutoSlotsWarning
 from ._infer import Inference, infer_namespace
 from ._layout import (
@@ -377,23 +377,10 @@ def fix_class_cells(new_cls: type, old_cls: type) -> None:
 
 
 # Exact types of values that hold no function (so no closure cell): skipped at once.
-_INERT_TYPES = frozenset(
-    {
-        str,
-        int,
-        float,
-        complex,
-        bool,
-        bytes,
-        type(None),
-        types.CellType,
-        types.MemberDescriptorType,
-        types.GetSetDescriptorType,
-        types.BuiltinFunctionType,
-        types.CodeType,
-        types.ModuleType,
-        Record,
-    }
+_INERT_TYPES = (
+    SCALAR_TYPES
+    | LAYOUT_TYPES
+    | {types.BuiltinFunctionType, types.CodeType, types.ModuleType, Record}
 )
 
 

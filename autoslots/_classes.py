@@ -8,10 +8,22 @@ has only its bases).  ``getattr`` would run descriptors; these helpers read
 
 from __future__ import annotations
 
+import types
 from typing import Any, Iterable, List, Optional, Tuple, cast
 
 # Stands for "not found" (``None`` is a legitimate class attribute value).
 MISSING: Any = object()
+
+# Exact types of class-body values that hold no code: the steps that walk a namespace
+# skip them at once.  (Exact types only: a subclass may carry a ``__get__`` or a
+# ``__wrapped__`` written in Python.)
+SCALAR_TYPES = frozenset({str, int, float, complex, bool, bytes, type(None)})
+CONTAINER_TYPES = frozenset({tuple, list, dict, set, frozenset})
+# What ``type()`` itself puts into a class: ``__classcell__``, slot members, the
+# ``__dict__``/``__weakref__`` descriptors.
+LAYOUT_TYPES = frozenset(
+    {types.CellType, types.MemberDescriptorType, types.GetSetDescriptorType}
+)
 
 _DEFAULT_MRO = type.mro
 

@@ -34,8 +34,8 @@ from typing import (
     cast,
 )
 
+from ._classes import CONTAINER_TYPES, LAYOUT_TYPES, SCALAR_TYPES, lookup, static_mro
 from ._classes import MISSING as _MISSING
-from ._classes import lookup, static_mro
 from ._model import CalleeRef, CodeFacts, EngineUnsupported, Escape, Reason, Site
 
 # How deep the driver follows the instance into functions outside the class body.
@@ -102,45 +102,11 @@ class _Reader:
 # ``__module__``, ``__doc__``, ``__slots__``, ``__static_attributes__``, ``__classcell__``
 # and plain class-level data.  (Exact types only: a subclass may carry a ``__get__`` or
 # a ``__wrapped__`` written in Python.)
-_INERT_TYPES = frozenset(
-    {
-        str,
-        int,
-        float,
-        complex,
-        bool,
-        bytes,
-        type(None),
-        tuple,
-        list,
-        dict,
-        set,
-        frozenset,
-        types.CellType,
-        types.MemberDescriptorType,
-        types.GetSetDescriptorType,
-        types.BuiltinFunctionType,
-    }
-)
+_INERT_TYPES = SCALAR_TYPES | CONTAINER_TYPES | LAYOUT_TYPES | {types.BuiltinFunctionType}
 
 # Exact types whose values are never data descriptors.
-_NOT_DATA_DESCRIPTOR_TYPES = frozenset(
-    {
-        str,
-        int,
-        float,
-        complex,
-        bool,
-        bytes,
-        type(None),
-        tuple,
-        list,
-        dict,
-        set,
-        frozenset,
-        types.FunctionType,
-        types.BuiltinFunctionType,
-    }
+_NOT_DATA_DESCRIPTOR_TYPES = (
+    SCALAR_TYPES | CONTAINER_TYPES | {types.FunctionType, types.BuiltinFunctionType}
 )
 
 _IMPLICIT_CLASS_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})

@@ -19,7 +19,7 @@ import types
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Tuple, TypeVar
 
 from ._build import DEFAULT_OPTIONS, Names, prepare_namespace, report
-from ._classes import MISSING, static_mro
+from ._classes import CONTAINER_TYPES, LAYOUT_TYPES, MISSING, SCALAR_TYPES, static_mro
 from ._errors import AutoSlotsError
 from ._infer import Inference, infer_namespace
 from ._layout import (
@@ -163,25 +163,7 @@ def _takes_part_in_abc(bases: Tuple[type, ...], namespace: Mapping[str, Any]) ->
 
 
 # Exact types whose values cannot be abstract (no ``__isabstractmethod__``).
-_INERT_TYPES = frozenset(
-    {
-        str,
-        int,
-        float,
-        complex,
-        bool,
-        bytes,
-        type(None),
-        tuple,
-        list,
-        dict,
-        set,
-        frozenset,
-        types.CellType,
-        types.MemberDescriptorType,
-        types.GetSetDescriptorType,
-    }
-)
+_INERT_TYPES = SCALAR_TYPES | CONTAINER_TYPES | LAYOUT_TYPES
 
 
 def _abc_init(cls: type) -> None:
