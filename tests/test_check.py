@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+import cli_run
 import pytest
 
 from autoslots._check import (
@@ -81,16 +82,7 @@ SETATTR_LINE = next(n for n, text in enumerate(MODELS.splitlines(), 1) if "setat
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    return subprocess.run(
-        [sys.executable, "-m", "autoslots", *args],
-        cwd=str(cwd),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return cli_run.run_cli(*args, cwd=cwd, timeout=300)
 
 
 def assert_usage_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:

@@ -12,23 +12,10 @@ from pathlib import Path
 from typing import Any, Iterator, List
 
 import pytest
+from cli_run import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGE_SLOTS = ("id", "caption", "url", "width", "height", "thumbnail")
-
-
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    # The package under test, wherever the subprocess starts (the tests may run from anywhere).
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    return subprocess.run(
-        [sys.executable, "-m", "autoslots", *args],
-        cwd=str(cwd),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def strings(data: object) -> Iterator[str]:
