@@ -47,6 +47,7 @@ from typing import (
     Dict,
     FrozenSet,
     Iterable,
+    Iterator,
     List,
     Mapping,
     Optional,
@@ -900,13 +901,7 @@ class _Context:
         self.factory = factory
         self.closure = closure  # free variable name -> cell, for the scanned function
         self.top: Optional[types.CodeType] = None  # the scanned function's code
-        b = globals_.get("__builtins__", builtins)
-        if type(b) is not dict:
-            if isinstance(b, types.ModuleType):
-                b = b.__dict__
-            elif not isinstance(b, Mapping):
-                b = builtins.__dict__
-        self.builtins: Mapping[str, object] = b
+        self.builtins = _builtins_of(globals_)
         self.inst_name = inst_name
         self.decoded: Dict[int, Tuple[types.CodeType, _Decoded]] = {}
 
@@ -923,6 +918,18 @@ class _Context:
         if v is _MISSING:
             v = self.builtins.get(name, _MISSING)
         return v
+
+
+def _builtins_of(globals_: Mapping[str, object]) -> Mapping[str, object]:
+    """The builtins a function with these globals sees."""
+    b = globals_.get("__builtins__", builtins)
+    if type(b) is dict:
+        return cast("Dict[str, object]", b)
+    if isinstance(b, types.ModuleType):
+        return b.__dict__
+    if isinstance(b, Mapping):
+        return cast("Mapping[str, object]", b)
+    return builtins.__dict__
 
 
 def _class_names(qualname: str) -> FrozenSet[str]:
@@ -2303,6 +2310,287 @@ for _name, _kind in _TABLE.items():
 _dispatch()
 
 
+
+# --------------------------------------------------------------------------- the fast path
+# Most methods use the instance only as the owner of an attribute: loaded and, by the very
+# next instruction, read, written or deleted (``self.x = v``, ``self.x``, ``self.m(...)``,
+# ``del self.x``; ``self.x += v`` keeps a copy on the stack until its store).  When that is
+# all a function does with it, and the function stores no attribute of any other object,
+# makes no function, has no closure cells and names no builtin that sets attributes
+# (``setattr``, ``super`` ...), its facts are only those names and their lines: one pass
+# over ``co_code`` finds them, with no value stack and no decoded instructions.  Whatever
+# else it meets (the instance passed, stored, aliased or returned, an opcode outside the
+# lists below) ends the pass, and the interpreter above reads the function.  The tests
+# compare both over the standard library's code.
+_F_BAIL, _F_PLAIN, _F_JUMP, _F_GOTO, _F_END = 0, 1, 2, 3, 4
+_F_LOAD_FAST, _F_LOAD_FAST2, _F_STORE_FAST, _F_STORE_FAST2, _F_STORE_LOAD = 5, 6, 7, 8, 9
+_F_LOAD_ATTR, _F_STORE_ATTR, _F_LOAD_GLOBAL, _F_DUP, _F_SWAP = 10, 11, 12, 13, 14
+
+_FAST_SPECIAL: Dict[str, int] = {
+    "LOAD_FAST": _F_LOAD_FAST,
+    "LOAD_FAST_CHECK": _F_LOAD_FAST,
+    "LOAD_FAST_AND_CLEAR": _F_LOAD_FAST,
+    "LOAD_FAST_LOAD_FAST": _F_LOAD_FAST2,
+    "STORE_FAST": _F_STORE_FAST,
+    "STORE_FAST_STORE_FAST": _F_STORE_FAST2,
+    "STORE_FAST_LOAD_FAST": _F_STORE_LOAD,
+    "LOAD_ATTR": _F_LOAD_ATTR,
+    "LOAD_METHOD": _F_LOAD_ATTR,
+    "STORE_ATTR": _F_STORE_ATTR,
+    "DELETE_ATTR": _F_STORE_ATTR,
+    "LOAD_GLOBAL": _F_LOAD_GLOBAL,
+    "DUP_TOP": _F_DUP,
+    "COPY": _F_DUP,
+    "ROT_TWO": _F_SWAP,
+    "SWAP": _F_SWAP,
+}
+# Opcodes with a handler above that only move values which, here, are never the instance.
+_FAST_PLAIN_SPECIAL = frozenset(
+    {
+        "NOP", "RESUME", "PRECALL", "GEN_START", "KW_NAMES", "PUSH_NULL", "LOAD_CONST",
+        "BUILD_TUPLE", "BUILD_LIST", "BUILD_MAP", "BUILD_CONST_KEY_MAP", "LIST_APPEND",
+        "LIST_EXTEND", "MAP_ADD", "DICT_UPDATE", "DICT_MERGE", "UNPACK_SEQUENCE", "UNPACK_EX",
+        "GET_ITER", "CALL", "CALL_KW", "CALL_FUNCTION", "CALL_FUNCTION_KW", "CALL_METHOD",
+        "DUP_TOP_TWO", "ROT_THREE", "ROT_FOUR", "ROT_N", "LIST_TO_TUPLE", "CALL_INTRINSIC_1",
+        "BEFORE_WITH",
+    }
+)
+_JUMP_ARG_KINDS = (_A_JFWD, _A_JBACK, _A_JABS)
+# Values that store attributes on other objects when called (or whose attributes do):
+# a function naming one of them is read by the interpreter.
+_FAST_SETTERS = frozenset(
+    id(obj)
+    for obj in (
+        builtins.setattr, builtins.delattr, builtins.super, builtins.object,
+        object.__setattr__, object.__delattr__,
+    )
+)
+_FAST_KINDS: List[int] = []
+_FAST_KEY: List[Any] = [None]
+
+
+def _fast_kinds() -> List[int]:
+    """opcode -> how the fast pass treats it, for the opcodes of the current table."""
+    table = _TABLE
+    key = (id(table), len(table))
+    if _FAST_KEY[0] == key:
+        return _FAST_KINDS
+    out: List[int] = []
+    for op in range(256):
+        name = dis.opname[op]
+        kind = table.get(name)
+        if kind is None or op == _EXTENDED_ARG:
+            out.append(_F_BAIL)
+        elif name in _TERMINATORS:
+            out.append(_F_END)
+        elif name in _UNCONDITIONAL_JUMPS:
+            out.append(_F_GOTO)
+        elif _ARG_KINDS[op] in _JUMP_ARG_KINDS:
+            out.append(_F_JUMP)
+        elif name in _FAST_SPECIAL:
+            out.append(_FAST_SPECIAL[name])
+        elif kind != "special" or name in _FAST_PLAIN_SPECIAL:
+            out.append(_F_PLAIN)
+        else:
+            out.append(_F_BAIL)
+    _FAST_KINDS[:] = out
+    _FAST_KEY[0] = key
+    return _FAST_KINDS
+
+
+_FAST_STEPS = [2 + 2 * _CACHE_COUNTS[op] for op in range(256)]
+_ATTR_SHIFT = 1 if _GE312 else 0  # LOAD_ATTR's name index is arg >> 1 on 3.12+
+_GLOBAL_SHIFT = 1 if _GE311 else 0  # LOAD_GLOBAL's on 3.11+
+# A fact seen by the fast pass: (offset, name, is a write).
+_FastFact = Tuple[int, str, bool]
+
+
+def _fast_scan(
+    code: types.CodeType, tracked: FrozenSet[str], qualname: str, globals_: Mapping[str, object]
+) -> Optional[CodeFacts]:
+    """The facts of ``code`` when it uses the instance only as ``inst.name``; None when the
+    interpreter must read it (see above)."""
+    kinds = _fast_kinds()
+    steps = _FAST_STEPS
+    arg_kinds = _ARG_KINDS
+    co = code.co_code
+    names = code.co_names
+    inst = {k for k, name in enumerate(code.co_varnames) if name in tracked}
+    setters = _FAST_SETTERS
+    missing = _MISSING
+    builtins_: Optional[Mapping[str, object]] = None
+    wide = _WIDE_JUMPS
+    attr_shift = _ATTR_SHIFT
+    plain, load_fast, load_attr, store_attr = _F_PLAIN, _F_LOAD_FAST, _F_LOAD_ATTR, _F_STORE_ATTR
+    facts: List[_FastFact] = []
+    # Reachability, as the interpreter's worklist sees it: code after a return, raise or
+    # jump is dead until a jump from live code (or an exception handler) lands in it.
+    live = True
+    dead_from = 0
+    landing: Set[int] = set()  # targets of live forward jumps, and handlers
+    if _GE311:
+        landing.update(entry[2] for entry in _exception_entries(code))
+    back: List[int] = []  # targets of live backward jumps
+    dead: List[Tuple[int, int]] = []  # dead stretches (start, end)
+    loads = used = 0  # instance references pushed / consumed by attribute instructions
+    self_at = copy_at = swap_at = chain_at = -1  # where the instruction that uses them is
+    aug: Optional[str] = None  # ``inst.name op= v`` under way
+    chain: object = None  # the value of the global (or its attribute) loaded just before
+    i = 0
+    n = len(co)
+    while i < n:
+        op = co[i]
+        k = kinds[op]
+        nxt = i + steps[op]
+        if not live and i in landing:
+            live = True
+            dead.append((dead_from, i))
+        if k == plain:
+            i = nxt
+            continue
+        arg = co[i + 1]
+        if k == load_fast:
+            if arg in inst:
+                loads += 1
+                self_at = nxt
+        elif k == load_attr:
+            if self_at == i or copy_at == i:
+                name = names[arg >> attr_shift]
+                if name[:2] == "__":
+                    return None  # ``__dict__``, ``__class__``, ``__setattr__`` ...
+                used += 1
+                if copy_at == i:
+                    if aug is not None or (attr_shift and arg & 1):
+                        return None
+                    aug = name
+                if live:
+                    facts.append((i, name, False))
+            elif chain_at == i:
+                chain = _resolve(chain, names[arg >> attr_shift])
+                if chain is not missing:
+                    if id(chain) in setters:
+                        return None
+                    chain_at = nxt
+        elif k == store_attr:
+            name = names[arg]
+            if self_at == i:
+                if name[:2] == "__":
+                    return None
+            elif swap_at == i and name == aug:
+                aug = None
+            else:
+                return None  # a store on another object
+            used += 1
+            if live:
+                facts.append((i, name, True))
+        elif k == _F_LOAD_GLOBAL:
+            name = names[arg >> _GLOBAL_SHIFT]
+            chain = globals_.get(name, missing)
+            if chain is missing:
+                if builtins_ is None:
+                    builtins_ = _builtins_of(globals_)
+                chain = builtins_.get(name, missing)
+            if chain is not missing:
+                if id(chain) in setters:
+                    return None
+                chain_at = nxt
+        elif k == _F_JUMP or k == _F_GOTO:
+            if live:
+                ak = arg_kinds[op]
+                step = arg * 2 if wide else arg
+                target = step if ak == _A_JABS else nxt - step if ak == _A_JBACK else nxt + step
+                if target > i:
+                    landing.add(target)
+                else:
+                    back.append(target)
+                if k == _F_GOTO:
+                    live = False
+                    dead_from = nxt
+        elif k == _F_END:
+            if live:
+                live = False
+                dead_from = nxt
+        elif k == _F_DUP:
+            if self_at == i and arg <= 1:
+                loads += 1
+                copy_at = nxt
+        elif k == _F_SWAP:
+            if aug is not None and (arg == 2 or arg == 0):
+                swap_at = nxt
+        elif k == _F_STORE_FAST:
+            if arg in inst:
+                return None
+        elif k == _F_LOAD_FAST2:
+            if arg >> 4 in inst:
+                return None
+            if arg & 15 in inst:
+                loads += 1
+                self_at = nxt
+        elif k == _F_STORE_LOAD:
+            if arg >> 4 in inst:
+                return None
+            if arg & 15 in inst:
+                loads += 1
+                self_at = nxt
+        elif k == _F_STORE_FAST2:
+            if arg >> 4 in inst or arg & 15 in inst:
+                return None
+        else:
+            return None
+        i = nxt
+    if loads != used or aug is not None:
+        return None  # an instance reference went elsewhere
+    if back and dead:
+        for target in back:
+            for start, end in dead:
+                if start <= target < end:
+                    return None  # a loop back into code taken for dead: rare, not worth it
+    return _fast_facts(code, qualname, facts)
+
+
+def _fast_facts(code: types.CodeType, qualname: str, facts: List[_FastFact]) -> CodeFacts:
+    """CodeFacts from the fast pass's findings."""
+    writes: Dict[str, List[Site]] = {}
+    reads: Dict[str, List[Site]] = {}
+    if not facts:
+        return CodeFacts(writes, reads, {}, [], [])
+    sites: Dict[int, Site] = {}
+    filename = code.co_filename
+    for (_, name, write), line in zip(facts, _lines_at(code, facts)):
+        site = sites.get(line)
+        if site is None:
+            site = sites[line] = _make_site(qualname, filename, line)
+        found = writes if write else reads
+        at = found.get(name)
+        if at is None:
+            found[name] = [site]
+        elif at[-1] is not site and site not in at:
+            at.append(site)
+    return CodeFacts(writes, reads, {}, [], [])
+
+
+def _lines_at(code: types.CodeType, facts: List[_FastFact]) -> List[int]:
+    """The line of each fact (facts in offset order): one walk over the line table."""
+    out: List[int] = []
+    co_lines = getattr(code, "co_lines", None)
+    if co_lines is None:  # 3.9
+        starts, lines = _line_starts(code)
+        for fact in facts:
+            out.append(_line_at(code, starts, lines, fact[0]))
+        return out
+    ranges = cast("Iterator[Tuple[int, int, Optional[int]]]", iter(co_lines()))
+    line = code.co_firstlineno
+    end = 0
+    for fact in facts:
+        offset = fact[0]
+        while offset >= end:
+            _, end, found = next(ranges)
+            if found is not None:
+                line = found
+        out.append(line)
+    return out
+
+
 # --------------------------------------------------------------------------- entry point
 _NO_CELLS: Mapping[str, types.CellType] = types.MappingProxyType({})
 
@@ -2329,6 +2617,25 @@ def scan(
                 f"the bytecode engine does not support Python {_V[0]}.{_V[1]}",
             )
         )
+    if factory is None:
+        try:
+            fast = _fast_scan(code, tracked, qualname, globals_)
+        except (IndexError, KeyError, TypeError, ValueError, AttributeError):
+            fast = None  # (a defect of the fast pass: the interpreter decides)
+        if fast is not None:
+            return fast
+    return _interpreted_scan(code, tracked, qualname, globals_, factory, closure)
+
+
+def _interpreted_scan(
+    code: types.CodeType,
+    tracked: FrozenSet[str],
+    qualname: str,
+    globals_: Mapping[str, object],
+    factory: Optional[str],
+    closure: Optional[Tuple[Any, ...]],
+) -> CodeFacts:
+    """``scan`` by the interpreter alone (what the fast pass must agree with)."""
     if len(tracked) == 1:
         (inst_name,) = tracked
     else:

@@ -12,7 +12,7 @@ import json.decoder
 import os
 import sys
 import types
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
 
@@ -1154,7 +1154,7 @@ def test_internal_error_becomes_engine_unsupported(monkeypatch: pytest.MonkeyPat
     ]
     monkeypatch.setattr(_bytecode, "_dispatch", lambda: wrapped)
     with pytest.raises(EngineUnsupported) as info:
-        facts(Forms.plain)
+        facts(Escapes.to_unknown)  # (code the fast pass leaves to the interpreter)
     assert "KeyError" in info.value.reason.what
 
 
@@ -1692,3 +1692,197 @@ def test_builtins_and_classes_in_closure_cells() -> None:
     assert sorted(f.writes) == ["x"] and f.other_writes == {} and f.escapes == []
     f = scan(m.__code__, tracked=frozenset({"self"}), **kw)  # cells unknown
     assert f.writes == {} and sorted(f.other_writes) == ["a"]
+
+
+# --------------------------------------------------------------------------- the fast pass
+def _fast_and_interpreted(fn: Any) -> Tuple[Optional[CodeFacts], CodeFacts]:
+    code = fn.__code__
+    tracked = frozenset({code.co_varnames[0]})
+    fast = _bytecode._fast_scan(code, tracked, fn.__qualname__, fn.__globals__)
+    slow = _bytecode._interpreted_scan(
+        code, tracked, fn.__qualname__, fn.__globals__, None, fn.__closure__
+    )
+    return fast, slow
+
+
+def _sites(found: Dict[str, List[Any]]) -> Dict[str, List[Tuple[str, str, int]]]:
+    return {k: sorted((s.function, s.filename, s.lineno) for s in v) for k, v in found.items()}
+
+
+FAST_TAKEN = """
+import builtins
+def plain(self, a, b):
+    self.a = a
+    self.b, self.c = b, a
+    del self.c
+    return self.a + b
+def augmented(self, v):
+    self.count += v
+    self.items[v] += 1
+def branches(self, flag, items):
+    if flag:
+        self.x = 1
+    else:
+        self.y = 2
+    for i in items:
+        if i:
+            continue
+        self.z = i
+    while flag:
+        flag = self.step()
+    try:
+        self.t = 1
+    except ValueError:
+        self.e = 2
+    finally:
+        self.f = 3
+    with self.lock:
+        self.w = 1
+def dead_code(self):
+    return 1
+    self.never = 2
+def methods_and_globals(self, other):
+    len(self.items)
+    builtins.len(other.items)
+    print(f"{self.name}: {other!r}")
+    return sorted(self.items, key=other.key)
+def other_name(this, v):
+    this.v = v
+"""
+
+FAST_DECLINED = """
+import builtins
+sa = setattr
+class Base:
+    pass
+def passed(self):
+    helper(self)
+def alias(self):
+    s = self
+    s.x = 1
+def returned(self):
+    return self
+def other_store(self, other):
+    other.x = 1
+def attribute_store(self):
+    self.left.parent = 1
+def closure(self):
+    return lambda: self.x
+def zero_arg_super(self):
+    super().__init__()
+def setattr_call(self, other):
+    setattr(other, "x", 1)
+def setattr_alias(self, other):
+    sa(other, "x", 1)
+def setattr_through_module(self, other):
+    builtins.setattr(other, "x", 1)
+def object_setattr(self, other):
+    Base.__setattr__(other, "x", 1)
+def dunder(self):
+    return self.__dict__
+def compared(self, other):
+    return self is other
+"""
+
+
+def _functions(src: str) -> Dict[str, Any]:
+    ns: Dict[str, Any] = {"helper": print}
+    exec(compile(src, "<fast>", "exec"), ns)
+    return {k: v for k, v in ns.items() if isinstance(v, types.FunctionType)}
+
+
+@pytest.mark.parametrize("name", sorted(_functions(FAST_TAKEN)))
+def test_fast_pass_reads_code_that_only_uses_instance_attributes(name: str) -> None:
+    fast, slow = _fast_and_interpreted(_functions(FAST_TAKEN)[name])
+    assert fast is not None
+    assert _sites(fast.writes) == _sites(slow.writes)
+    assert _sites(fast.reads) == _sites(slow.reads)
+    assert not (slow.other_writes or slow.escapes or slow.reasons)
+
+
+def test_fast_pass_skips_dead_code() -> None:
+    fast, _ = _fast_and_interpreted(_functions(FAST_TAKEN)["dead_code"])
+    assert fast is not None and "never" not in fast.writes
+
+
+@pytest.mark.parametrize("name", sorted(_functions(FAST_DECLINED)))
+def test_fast_pass_leaves_the_rest_to_the_interpreter(name: str) -> None:
+    fn = _functions(FAST_DECLINED)[name]
+    fast, slow = _fast_and_interpreted(fn)
+    assert fast is None
+    assert _sites(facts(fn).writes) == _sites(slow.writes)
+
+
+def test_a_defect_of_the_fast_pass_falls_back_to_the_interpreter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: Any) -> None:
+        raise KeyError("boom")
+
+    expected = facts(Forms.plain)
+    monkeypatch.setattr(_bytecode, "_fast_facts", broken)
+    assert _sites(facts(Forms.plain).writes) == _sites(expected.writes)
+
+
+def _agreement(codes: List[types.CodeType]) -> Tuple[int, List[str]]:
+    """How many functions the fast pass read, and where it disagrees with the interpreter."""
+    taken = 0
+    wrong: List[str] = []
+    globals_: Dict[str, object] = {"__name__": "m"}
+    for code in codes:
+        if not code.co_argcount or not code.co_flags & 0x02:
+            continue
+        tracked = frozenset({code.co_varnames[0]})
+        fast = _bytecode._fast_scan(code, tracked, code.co_name, globals_)
+        if fast is None:
+            continue
+        taken += 1
+        slow = _bytecode._interpreted_scan(code, tracked, code.co_name, globals_, None, None)
+        if (
+            _sites(fast.writes) != _sites(slow.writes)
+            or _sites(fast.reads) != _sites(slow.reads)
+            or slow.other_writes
+            or slow.escapes
+            or slow.reasons
+        ):
+            wrong.append(f"{code.co_filename}:{code.co_firstlineno} {code.co_name}")
+    return taken, wrong
+
+
+@pytest.mark.parametrize("module", DECODER_MODULES, ids=lambda m: m.__name__)
+def test_fast_pass_agrees_with_the_interpreter(module: types.ModuleType) -> None:
+    path = inspect.getsourcefile(module)
+    assert path is not None
+    with open(path, encoding="utf-8") as f:
+        top = compile(f.read(), path, "exec")
+    taken, wrong = _agreement(_all_code(top))
+    assert wrong == []
+    assert taken >= 2
+
+
+@pytest.mark.slow
+def test_fast_pass_agrees_with_the_interpreter_on_the_whole_stdlib() -> None:
+    """Every function of every standard-library source file (tests included)."""
+    import sysconfig
+    import warnings
+
+    root = sysconfig.get_paths()["stdlib"]
+    codes: List[types.CodeType] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for folder, subfolders, files in os.walk(root):
+            if "site-packages" in folder:
+                subfolders[:] = []
+                continue
+            for name in files:
+                if not name.endswith(".py"):
+                    continue
+                path = os.path.join(folder, name)
+                try:
+                    with open(path, encoding="utf-8") as f:
+                        codes.extend(_all_code(compile(f.read(), path, "exec")))
+                except (SyntaxError, UnicodeDecodeError, ValueError):
+                    continue  # (test data that is not valid Python on purpose)
+    taken, wrong = _agreement(codes)
+    assert wrong == []
+    assert taken > 20000
