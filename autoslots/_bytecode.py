@@ -2399,6 +2399,7 @@ def _fast_kinds() -> List[int]:
 
 
 _FAST_STEPS = [2 + 2 * _CACHE_COUNTS[op] for op in range(256)]
+_FIRST_LOCAL = frozenset({0})
 _ATTR_SHIFT = 1 if _GE312 else 0  # LOAD_ATTR's name index is arg >> 1 on 3.12+
 _GLOBAL_SHIFT = 1 if _GE311 else 0  # LOAD_GLOBAL's on 3.11+
 # A fact seen by the fast pass: (offset, name, is a write).
@@ -2415,7 +2416,11 @@ def _fast_scan(
     arg_kinds = _ARG_KINDS
     co = code.co_code
     names = code.co_names
-    inst = {k for k, name in enumerate(code.co_varnames) if name in tracked}
+    varnames = code.co_varnames
+    if len(tracked) == 1 and varnames and varnames[0] in tracked:
+        inst = _FIRST_LOCAL  # (the common case: the first parameter)
+    else:
+        inst = frozenset(k for k, name in enumerate(varnames) if name in tracked)
     setters = _FAST_SETTERS
     missing = _MISSING
     builtins_: Optional[Mapping[str, object]] = None
@@ -2572,14 +2577,25 @@ def _fast_facts(code: types.CodeType, qualname: str, facts: List[_FastFact]) -> 
 def _lines_at(code: types.CodeType, facts: List[_FastFact]) -> List[int]:
     """The line of each fact (facts in offset order): one walk over the line table."""
     out: List[int] = []
+    line = code.co_firstlineno
     co_lines = getattr(code, "co_lines", None)
-    if co_lines is None:  # 3.9
-        starts, lines = _line_starts(code)
+    if co_lines is None:
+        # 3.9: co_lnotab holds (offset increment, line increment) byte pairs; a line
+        # increment applies from the offset reached with its pair.
+        table = code.co_lnotab  # pyright: ignore[reportDeprecated]  (3.9 only)
+        size = len(table)
+        k = 0
+        at = 0
         for fact in facts:
-            out.append(_line_at(code, starts, lines, fact[0]))
+            offset = fact[0]
+            while k < size and at + table[k] <= offset:
+                at += table[k]
+                step = table[k + 1]
+                line += step - 256 if step >= 128 else step
+                k += 2
+            out.append(line)
         return out
     ranges = cast("Iterator[Tuple[int, int, Optional[int]]]", iter(co_lines()))
-    line = code.co_firstlineno
     end = 0
     for fact in facts:
         offset = fact[0]
