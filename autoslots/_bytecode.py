@@ -2430,8 +2430,8 @@ def _fast_scan(
     facts: List[_FastFact] = []
     # Reachability, as the interpreter's worklist sees it: code after a return, raise or
     # jump is dead until a jump from live code (or an exception handler) lands in it.
-    live = True
-    dead_from = 0
+    # Dead code is skipped (only checked for opcodes the engine does not know).
+    known = _dispatch()
     landing: Set[int] = set()  # targets of live forward jumps, and handlers
     if _GE311:
         landing.update(entry[2] for entry in _exception_entries(code))
@@ -2447,9 +2447,6 @@ def _fast_scan(
         op = co[i]
         k = kinds[op]
         nxt = i + steps[op]
-        if not live and i in landing:
-            live = True
-            dead.append((dead_from, i))
         if k == plain:
             i = nxt
             continue
@@ -2468,8 +2465,7 @@ def _fast_scan(
                     if aug is not None or (attr_shift and arg & 1):
                         return None
                     aug = name
-                if live:
-                    facts.append((i, name, False))
+                facts.append((i, name, False))
             elif chain_at == i:
                 chain = _resolve(chain, names[arg >> attr_shift])
                 if chain is not missing:
@@ -2486,8 +2482,7 @@ def _fast_scan(
             else:
                 return None  # a store on another object
             used += 1
-            if live:
-                facts.append((i, name, True))
+            facts.append((i, name, True))
         elif k == _F_LOAD_GLOBAL:
             name = names[arg >> _GLOBAL_SHIFT]
             chain = globals_.get(name, missing)
@@ -2499,8 +2494,8 @@ def _fast_scan(
                 if id(chain) in setters:
                     return None
                 chain_at = nxt
-        elif k == _F_JUMP or k == _F_GOTO:
-            if live:
+        elif k == _F_JUMP or k == _F_GOTO or k == _F_END:
+            if k != _F_END:
                 ak = arg_kinds[op]
                 step = arg * 2 if wide else arg
                 target = step if ak == _A_JABS else nxt - step if ak == _A_JBACK else nxt + step
@@ -2508,13 +2503,18 @@ def _fast_scan(
                     landing.add(target)
                 else:
                     back.append(target)
-                if k == _F_GOTO:
-                    live = False
-                    dead_from = nxt
-        elif k == _F_END:
-            if live:
-                live = False
-                dead_from = nxt
+            if k != _F_JUMP and nxt < n and nxt not in landing:
+                # control does not fall through: resume where a jump lands next
+                resume = min([t for t in landing if t > nxt], default=n)
+                j = nxt
+                while j < resume:
+                    if known[co[j]] is None:
+                        return None
+                    j += steps[co[j]]
+                if j != resume:
+                    return None
+                dead.append((nxt, resume))
+                nxt = resume
         elif k == _F_DUP:
             if self_at == i and arg <= 1:
                 loads += 1
