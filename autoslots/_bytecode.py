@@ -30,6 +30,9 @@ How it works, in short:
   ``type(x)``, ``x.__class__``, super objects, and names whose value (global, builtin,
   closure cell, through an attribute chain) is a class, or that are unbound but named like
   a class of the qualname (the class itself, while its decorator runs).
+- Most methods use the instance only as ``self.name``.  A fast pass reads such code in one
+  walk over ``co_code`` (no value stack, no decoded instructions) and gives the same facts;
+  it hands anything else to the interpreter above (see "the fast path" below).
 - Every opcode the engine understands is listed in a table for the running version.  Any
   other opcode raises ``EngineUnsupported``: the driver then falls back to the AST engine.
 """
