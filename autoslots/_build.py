@@ -36,7 +36,7 @@ from typing import (
     overload,
 )
 
-from ._classes import LAYOUT_TYPES, SCALAR_TYPES, lookup, static_mro
+from ._classes import LAYOUT_TYPES, MISSING, SCALAR_TYPES, lookup, static_mro
 from ._errors import AutoSlotsError, AutoSlotsWarning
 from ._infer import Inference, infer_namespace
 from ._layout import (
@@ -118,17 +118,18 @@ def _decorate(cls: Any, *, options: Options) -> Any:
     check_input(cls)
     if get_record(cls) is not None:
         return cls
+    name, qualname, module, bases = cls.__name__, cls.__qualname__, cls.__module__, cls.__bases__
     namespace = clean_namespace(cls)
-    inference = infer_namespace(cls.__name__, cls.__qualname__, cls.__module__, cls.__bases__,
-                                namespace)
-    plan = plan_layout(cls.__name__, cls.__bases__, namespace, inference, options)
-    report(cls.__module__, cls.__qualname__, cls.__bases__, namespace, inference, options)
+    inference = infer_namespace(name, qualname, module, bases, namespace)
+    plan = plan_layout(name, bases, namespace, inference, options)
+    report(module, qualname, bases, namespace, inference, options)
     if not _needs_rebuild(cls, plan):
         plan.weakref = cls.__weakrefoffset__ != 0
         type.__setattr__(cls, RECORD_ATTR, Record(options, inference, plan))
         return cls
-    new_namespace = prepare_namespace(cls.__name__, cls.__bases__, namespace, plan,
-                                      inference, options)
+    # (in place: the cleaned namespace is this function's own copy)
+    new_namespace = prepare_namespace(name, bases, namespace, plan, inference, options,
+                                      in_place=True)
     new_cls = _rebuild(cls, new_namespace)
     fix_class_cells(new_cls, cls)
     return new_cls
@@ -156,13 +157,14 @@ def clean_namespace(cls: type) -> Dict[str, Any]:
     The ``__dict__``/``__weakref__`` getset descriptors and the member descriptors of its
     own slots only work for instances of the old class; ``type()`` makes new ones.
     """
-    namespace = dict(cls.__dict__)
+    member = types.MemberDescriptorType
+    namespace = {
+        key: value
+        for key, value in cls.__dict__.items()
+        if type(value) is not member or value.__objclass__ is not cls
+    }
     namespace.pop("__dict__", None)
     namespace.pop("__weakref__", None)
-    member = types.MemberDescriptorType
-    for key, value in list(namespace.items()):
-        if type(value) is member and value.__objclass__ is cls:
-            del namespace[key]
     if isinstance(cls, abc.ABCMeta):
         # ABCMeta computes these again for the new class.
         namespace.pop("_abc_impl", None)
@@ -187,9 +189,8 @@ def report(
     No warning when instances keep a ``__dict__`` anyway (``dict=True``, a dict-based
     base) or for a mixin (its subclasses slot its attributes).
     """
-    name = qualname.rpartition(".")[2]
     reasons = all_reasons(inference, bases)
-    if not reasons or not needs_proof(name, bases, namespace, options):
+    if not reasons or not needs_proof(qualname.rpartition(".")[2], bases, namespace, options):
         return
     lines = [f"{module}.{qualname} keeps its __dict__: its attribute set cannot be proven:"]
     for reason in reasons:
@@ -251,9 +252,20 @@ def prepare_namespace(
     plan: Plan,
     inference: Inference,
     options: Options,
+    *,
+    in_place: bool = False,
 ) -> Dict[str, Any]:
-    """The class body's namespace with ``__slots__`` and the run-time pieces added."""
-    result = dict(namespace)
+    """The class body's namespace with ``__slots__`` and the run-time pieces added.
+
+    ``in_place``: add them to ``namespace`` itself (a dict the caller owns) rather than
+    to a copy.
+    """
+    if in_place:
+        assert isinstance(namespace, dict)
+        result: Dict[str, Any] = namespace
+    else:
+        result = dict(namespace)
+    declared = "__slots__" in namespace
     result["__slots__"] = plan.slots
     for attr, value in plan.defaults.items():
         result[attr] = SlotDefault(attr, plan.storage[attr], value)
@@ -261,7 +273,7 @@ def prepare_namespace(
         cached = SlotCachedProperty(prop.func, plan.storage[attr])
         cached.__doc__ = prop.__doc__
         result[attr] = cached
-    if "__slots__" not in namespace:
+    if not declared:
         # A hand-slotted body pickles as its author wrote it: Python's own
         # ``(dict, slots)`` state, which its subclasses' ``__setstate__`` may expect.
         _add_pickling(result, bases, plan)
@@ -282,11 +294,15 @@ def _add_pickling(namespace: Dict[str, Any], bases: Tuple[type, ...], plan: Plan
     if not plan.slots and not _has_member(mro):
         return
     for method in ("__getstate__", "__setstate__"):
-        if _user_defined(namespace, mro, (method,)) is None:
-            namespace.setdefault(method, GENERATED[method])
-    if any(issubclass(b, BaseException) for b in bases):
-        if _user_defined(namespace, mro, ("__reduce__", "__reduce_ex__")) is None:
-            namespace.setdefault("__reduce__", GENERATED["__reduce__"])
+        if method not in namespace:
+            inherited = _inherited(mro, method)
+            if inherited is MISSING or inherited is None:
+                namespace[method] = GENERATED[method]
+    for base in bases:
+        if issubclass(base, BaseException):
+            if _user_defined(namespace, mro, ("__reduce__", "__reduce_ex__")) is None:
+                namespace.setdefault("__reduce__", GENERATED["__reduce__"])
+            break
 
 
 def _has_member(mro: Tuple[type, ...]) -> bool:
@@ -309,11 +325,22 @@ def _user_defined(
         if method in namespace:
             found: object = namespace[method]
             return found
-        owner, value = lookup(mro, method)
-        if owner is not None and (owner.__flags__ & _HEAPTYPE or value in GENERATED.values()):
-            found = value
+        found = _inherited(mro, method)
+        if found is not MISSING:
             return found
     return None
+
+
+def _inherited(mro: Tuple[type, ...], method: str) -> object:
+    """A base's definition of ``method`` that is the user's (or a generated one), or
+    MISSING."""
+    owner, value = lookup(mro, method)
+    if owner is None or owner is object:
+        return MISSING  # (``object``'s own methods: neither the user's nor generated)
+    if owner.__flags__ & _HEAPTYPE or value in GENERATED.values():
+        found: object = value
+        return found
+    return MISSING
 
 
 def _rebuild(cls: type, namespace: Dict[str, Any]) -> type:
@@ -347,12 +374,17 @@ def fix_class_cells(new_cls: type, old_cls: type) -> None:
     while stack:
         obj = stack.pop()
         kind = type(obj)
-        if kind in inert or id(obj) in seen or obj is new_cls or obj is old_cls:
-            continue
-        seen.add(id(obj))
         if kind is function_type:
             func: types.FunctionType = obj  # type: ignore[assignment]
             closure = func.__closure__
+            # (getattr: reading ``__dict__`` would give the function a dict)
+            wrapped = getattr(func, "__wrapped__", None)
+            registry = getattr(func, "registry", None)
+            if closure is None and wrapped is None and registry is None:
+                continue  # the common case: a plain function holds nothing
+            if id(func) in seen:
+                continue
+            seen.add(id(func))
             if closure is not None:
                 for cell in closure:
                     try:
@@ -363,17 +395,21 @@ def fix_class_cells(new_cls: type, old_cls: type) -> None:
                         cell.cell_contents = new_cls
                     else:
                         stack.append(content)
-            # (getattr: reading ``__dict__`` would give the function a dict)
-            wrapped = getattr(func, "__wrapped__", None)
             if wrapped is not None:
                 stack.append(wrapped)
-            registry = getattr(func, "registry", None)
             if registry is not None and isinstance(registry, Mapping):
                 stack.extend(registry.values())  # pyright: ignore[reportUnknownArgumentType]
-        elif kind is tuple:
-            stack.extend([item for item in obj if callable(item)])  # type: ignore[attr-defined]
-        else:
-            stack.extend(_inner_functions(obj))
+            continue
+        if kind in inert:
+            continue
+        if kind is tuple:
+            # (no cycle runs through tuples alone: what they hold is tracked)
+            stack.extend(filter(callable, obj))  # type: ignore[call-overload]
+            continue
+        if id(obj) in seen or obj is new_cls or obj is old_cls:
+            continue
+        seen.add(id(obj))
+        stack.extend(_inner_functions(obj))
 
 
 # Exact types of values that hold no function (so no closure cell): skipped at once.

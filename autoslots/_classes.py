@@ -9,7 +9,7 @@ has only its bases).  ``getattr`` would run descriptors; these helpers read
 from __future__ import annotations
 
 import types
-from typing import Any, Iterable, List, Optional, Tuple, cast
+from typing import Any, Iterable, List, Optional, Tuple
 
 # Stands for "not found" (``None`` is a legitimate class attribute value).
 MISSING: Any = object()
@@ -38,7 +38,7 @@ def static_mro(bases: Tuple[type, ...]) -> Tuple[type, ...]:
         # The common case, cheaply: one base's (C3) MRO is the new class's, after itself.
         mro = getattr(bases[0], "__mro__", None)
         if type(mro) is tuple:
-            return cast("Tuple[type, ...]", mro)
+            return mro  # pyright: ignore[reportUnknownVariableType]  (a class's MRO)
     sequences = [list(getattr(base, "__mro__", (base,))) for base in bases] + [list(bases)]
     result: List[type] = []
     while True:

@@ -22,7 +22,6 @@ import types
 from dataclasses import dataclass, field
 from typing import (
     Any,
-    Callable,
     Dict,
     Iterator,
     List,
@@ -159,17 +158,16 @@ class _Driver:
         self.name = name
         self.qualname = qualname
         self.namespace = namespace
-        self.bases = bases
         self.mro = static_mro(bases)
-        self.readers: List[_Reader] = []
-        self.engine = engine
+        self.engine_order = _ENGINES if engine == "auto" else (engine,)
         self.result = Inference(name, qualname, module)
         self.writes: Dict[str, List[Site]] = {}
-        self.reads: Dict[str, List[Site]] = {}
-        # (id of the code, tracked, factory, id of the closure): two methods wrapped by
-        # one decorator share the wrapper's code but not its closure.
-        self.seen: Set[Tuple[int, Tuple[str, ...], Optional[str], int]] = set()
-        self.kept: List[_Reader] = []
+        # Each function's reads, in reading order: only ``_check_reads`` needs them,
+        # merged, and only for the names nothing sets.
+        self.reads: List[Dict[str, List[Site]]] = []
+        # (id of the code, tracked, factory, id of the closure) -> the reader, kept: two
+        # methods wrapped by one decorator share the wrapper's code but not its closure.
+        self.seen: Dict[Tuple[int, Tuple[str, ...], Optional[str], int], _Reader] = {}
 
     # -- the pipeline -------------------------------------------------------------
 
@@ -179,14 +177,16 @@ class _Driver:
         self._add_annotations()
         self._drop_descriptor_names()
         self._check_reads()
-        self.result.slots = {k: self.writes[k] for k in sorted(self.writes)}
+        writes = self.writes
+        self.result.slots = {attr: writes[attr] for attr in sorted(writes)}
         return self.result
 
     def _class_readers(self) -> List[_Reader]:
         """Every function of the class body that can receive an instance."""
-        readers = self.readers
+        readers: List[_Reader] = []
         inert = _INERT_TYPES
         function_type = types.FunctionType
+        implicit_class_methods = _IMPLICIT_CLASS_METHODS
         for attr, value in self.namespace.items():
             kind = type(value)
             if kind in inert:
@@ -198,7 +198,7 @@ class _Driver:
                 if code.co_argcount and getattr(func, "__wrapped__", None) is None:
                     # The common case: a plain method (what _function_readers finds).
                     first = code.co_varnames[0]
-                    if attr in _IMPLICIT_CLASS_METHODS:
+                    if attr in implicit_class_methods:
                         readers.append(_reader(func, factory=first))
                     else:
                         readers.append(
@@ -280,43 +280,16 @@ class _Driver:
         # the code and the closure alive, so their ids stay theirs during the run)
         key = (id(reader.code), reader.tracked, reader.factory, id(reader.closure))
         seen = self.seen
-        count = len(seen)
-        seen.add(key)
-        if len(seen) == count:
+        if key in seen:
             return
-        self.kept.append(reader)
-        facts = self._scan(reader)
-        if facts is None:
-            return
-        writes = self.writes
-        for attr, sites in facts.writes.items():
-            if attr in writes:
-                writes[attr].extend(sites)
-            else:
-                writes[attr] = list(sites)
-        reads = self.reads
-        for attr, sites in facts.reads.items():
-            if attr in reads:
-                reads[attr].extend(sites)
-            else:
-                reads[attr] = list(sites)
-        if reader.other_objects and facts.other_writes:
-            # Writes on objects that may be instances of the class (another node
-            # of a tree, an alias the engine could not follow): slotting them is
-            # safe, missing one would break the class.
-            _merge_sites(self.writes, facts.other_writes)
-        if facts.reasons:
-            self.result.reasons.extend(facts.reasons)
-        for escape in facts.escapes:
-            self._follow(escape, reader, depth)
-
-    def _scan(self, reader: _Reader) -> Optional[CodeFacts]:
-        order = _ENGINES if self.engine == "auto" else (self.engine,)
+        seen[key] = reader
+        # The engines in turn (the first that can read the function decides).
+        facts: Optional[CodeFacts] = None
         last: Optional[EngineUnsupported] = None
-        for engine_name in order:
-            scan = _engine(engine_name)
+        for engine_name in self.engine_order:
+            module = _engine_modules.get(engine_name) or _import_engine(engine_name)
             try:
-                facts = scan(
+                facts = module.scan(
                     reader.code,
                     tracked=frozenset(reader.tracked),
                     qualname=reader.qualname,
@@ -328,10 +301,25 @@ class _Driver:
                 last = exc
                 continue
             self.result.engines[reader.qualname] = engine_name
-            return facts
-        assert last is not None
-        self.result.reasons.append(last.reason)
-        return None
+            break
+        if facts is None:
+            assert last is not None
+            self.result.reasons.append(last.reason)
+            return
+        if facts.writes:
+            _merge_sites(self.writes, facts.writes)
+        if facts.reads:
+            self.reads.append(facts.reads)
+        if reader.other_objects and facts.other_writes:
+            # Writes on objects that may be instances of the class (another node
+            # of a tree, an alias the engine could not follow): slotting them is
+            # safe, missing one would break the class.
+            _merge_sites(self.writes, facts.other_writes)
+        if facts.reasons:
+            self.result.reasons.extend(facts.reasons)
+        if facts.escapes:
+            for escape in facts.escapes:
+                self._follow(escape, reader, depth)
 
     # -- following the instance into other code -----------------------------------
 
@@ -444,10 +432,20 @@ class _Driver:
                 "assigns self.__class__; a slotted instance can only change to a class "
                 "with the same slots",
             )
+        writes = self.writes
         namespace = self.namespace
         mro = self.mro
+        # Only a name that the body or a base defines can have an owner (found with one
+        # C-level intersection per class rather than a lookup per name).
+        defined = writes.keys() & namespace.keys()
+        for klass in mro:
+            defined |= writes.keys() & klass.__dict__.keys()
+        if not defined:
+            return
         value: object
-        for attr in list(self.writes):
+        for attr in list(writes):
+            if attr not in defined:
+                continue
             # Who owns ``attr`` as a data descriptor (a property...), if anyone does:
             # what attribute lookup finds first, the class body then the bases.
             if attr in namespace:
@@ -464,7 +462,7 @@ class _Driver:
             if kind in _NOT_DATA_DESCRIPTOR_TYPES or kind is types.MemberDescriptorType:
                 continue  # plain data, a method; or a slot: the layout decides
             if hasattr(kind, "__set__") or hasattr(kind, "__delete__"):
-                del self.writes[attr]
+                del writes[attr]
                 self.result.descriptors[attr] = f"{kind.__name__} of {owner}"
 
     def _check_reads(self) -> None:
@@ -477,25 +475,28 @@ class _Driver:
         writes = self.writes
         descriptors = self.result.descriptors
         namespace = self.namespace
-        unset = [
-            attr
-            for attr in self.reads
-            if attr not in writes
-            and attr not in descriptors
-            and attr not in namespace
-            and not (attr.startswith("__") and attr.endswith("__"))
-        ]
+        # name -> where it is first read
+        unset: Dict[str, Site] = {}
+        for reads in self.reads:
+            for attr, sites in reads.items():
+                if (
+                    attr not in writes
+                    and attr not in unset
+                    and attr not in descriptors
+                    and attr not in namespace
+                    and not (attr.startswith("__") and attr.endswith("__"))
+                ):
+                    unset[attr] = sites[0]
         if not unset or self._has_getattr_hook():
             return
         for attr in sorted(unset):
-            sites = self.reads[attr]
             if _lookup_in_mro(self.mro, attr) is not _MISSING:
                 continue
             if attr in self.result.cached_properties:
                 continue
             self.result.notes.append(
                 Reason(
-                    sites[0],
+                    unset[attr],
                     f"reads self.{attr}, which the class's code never sets (if code "
                     f"outside the class sets it, add it with extra=({attr!r},))",
                 )
@@ -516,22 +517,21 @@ class _Driver:
 _CLASSVAR_TEXT = re.compile(r"""^[\s"']*(?:[\w.]+\.)?(?:ClassVar|InitVar)\b""")
 
 
-# The engine modules, once imported (``scan`` is looked up on them at each use).
+# The engine modules, once imported (``scan`` is looked up on them at each use; the
+# source engine is only imported where the bytecode engine cannot read a function).
 _engine_modules: Dict[str, types.ModuleType] = {}
 
 
-def _engine(name: str) -> Callable[..., CodeFacts]:
-    if name not in _engine_modules:
-        if name == "bytecode":
-            from . import _bytecode
+def _import_engine(name: str) -> types.ModuleType:
+    if name == "bytecode":
+        from . import _bytecode
 
-            _engine_modules[name] = _bytecode
-        else:
-            from . import _source
+        _engine_modules[name] = _bytecode
+    else:
+        from . import _source
 
-            _engine_modules[name] = _source
-    scan: Callable[..., CodeFacts] = _engine_modules[name].scan
-    return scan
+        _engine_modules[name] = _source
+    return _engine_modules[name]
 
 
 def _merge_sites(into: Dict[str, List[Site]], sites_by_name: Dict[str, List[Site]]) -> None:

@@ -21,6 +21,7 @@ from typing import (
     List,
     Mapping,
     Optional,
+    Sequence,
     Set,
     Tuple,
     cast,
@@ -175,7 +176,10 @@ def _dict_base(bases: Tuple[type, ...]) -> Optional[type]:
 
 
 def _weakref_base(bases: Tuple[type, ...]) -> bool:
-    return any(base.__weakrefoffset__ != 0 for base in bases)
+    for base in bases:
+        if base.__weakrefoffset__ != 0:
+            return True
+    return False
 
 
 def _variable_size_base(bases: Tuple[type, ...]) -> Optional[type]:
@@ -274,6 +278,8 @@ def plan_layout(
     """What goes into ``__slots__`` for a class with these bases, body and inference."""
     check_layout(name, bases)
     mro = static_mro(bases)
+    # (each base's ``__dict__`` once: reading it makes a new mapping proxy every time)
+    classes = [(klass, klass.__dict__) for klass in mro]
     explicit = declared_slots(namespace, name)
     plan = Plan(slots=())
     dict_base = _dict_base(bases)
@@ -297,9 +303,9 @@ def plan_layout(
         plan.keeps_dict = True
         plan.dict_because.append("its __slots__ declares __dict__")
     mixins = _mixin_records(mro)
-    unproven = needs_proof(name, bases, namespace, options) and bool(
-        inference.reasons or any(record.inference.reasons for record in mixins)
-    )
+    unproven = bool(
+        inference.reasons or (mixins and any(record.inference.reasons for record in mixins))
+    ) and needs_proof(name, bases, namespace, options)
     if unproven:
         plan.keeps_dict = True
         plan.dict_because.append("its attribute set cannot be proven (reasons below)")
@@ -313,10 +319,13 @@ def plan_layout(
             wanted.update(dict.fromkeys(inference.slots))
             if mixins:
                 wanted.update(dict.fromkeys(_mixin_names(mro)))
-            wanted.update(dict.fromkeys(dataclass_fields(namespace)))
-        wanted.update(dict.fromkeys(options.extra))
-    for special in _SPECIAL_SLOTS:
-        wanted.pop(special, None)
+            if "__dataclass_fields__" in namespace:
+                wanted.update(dict.fromkeys(dataclass_fields(namespace)))
+        if options.extra:
+            wanted.update(dict.fromkeys(options.extra))
+    if "__dict__" in wanted or "__weakref__" in wanted:
+        for special in _SPECIAL_SLOTS:
+            wanted.pop(special, None)
 
     for attr in explicit:
         if attr in namespace and is_data_descriptor(namespace[attr]):
@@ -328,8 +337,8 @@ def plan_layout(
     own: List[str] = []
     for attr in wanted:
         if attr not in namespace and not attr.startswith("__"):
-            for klass in mro:
-                if attr in klass.__dict__:
+            for _, defined in classes:
+                if attr in defined:
                     break
             else:
                 own.append(attr)  # the common case: a new slot (what _place decides)
@@ -338,7 +347,7 @@ def plan_layout(
 
     # cached_property needs a place to cache: a slot, unless instances keep a __dict__.
     if not plan.keeps_dict and not options.mixin:
-        for attr, prop in _plain_cached_properties(namespace, mro):
+        for attr, prop in _plain_cached_properties(namespace, classes):
             if attr in plan.defaults:
                 del plan.defaults[attr]
             if attr in own:
@@ -355,17 +364,22 @@ def plan_layout(
 
     # A class-level value in the body over a slot that a base provides would hide that
     # slot (hand-written slots make it read-only); keep it as a default instead.
+    defaults, cached = plan.defaults, plan.cached
+    function_type = types.FunctionType
     for attr, value in namespace.items():
-        if attr.startswith("__") or attr in plan.defaults or attr in plan.cached:
+        if attr.startswith("__") or attr in defaults or attr in cached:
             continue
-        if type(value) is not types.FunctionType and (
+        if type(value) is not function_type and (
             is_data_descriptor(value) or isinstance(value, functools.cached_property)
         ):
             continue
-        base, storage = provided_slot(mro, attr)
-        if base is not None and storage is not None:
-            plan.defaults[attr] = value
-            plan.storage[attr] = storage
+        for klass, defined in classes:  # (provided_slot, with the dicts read once)
+            if attr in defined:
+                base, storage = _provider(attr, klass, defined[attr])
+                if base is not None and storage is not None:
+                    defaults[attr] = value
+                    plan.storage[attr] = storage
+                break
 
     if variable is not None and own:
         if plan.keeps_dict:
@@ -565,19 +579,22 @@ def _mixin_names(mro: Tuple[type, ...]) -> List[str]:
 
 
 def _plain_cached_properties(
-    namespace: Mapping[str, object], mro: Tuple[type, ...]
+    namespace: Mapping[str, object], classes: Sequence[Tuple[type, Mapping[str, Any]]]
 ) -> List[Tuple[str, Any]]:
-    """functools.cached_property objects that instances of the class would reach."""
+    """functools.cached_property objects that instances of the class would reach.
+
+    ``classes``: each class of the MRO with its ``__dict__``.
+    """
     kind: type = functools.cached_property
     found: List[Tuple[str, Any]] = [
         (attr, value) for attr, value in namespace.items() if type(value) is kind
     ]
     # Names already found earlier in the lookup order (the body's: ``namespace``).
     seen: Set[str] = set()
-    for klass in mro:
+    for klass, defined in classes:
         if klass is object:
             continue  # (always last; its attributes are built in)
-        for attr, value in klass.__dict__.items():
+        for attr, value in defined.items():
             if attr in namespace or attr in seen:
                 continue
             seen.add(attr)

@@ -24,6 +24,7 @@ from ._errors import AutoSlotsError
 from ._infer import Inference, infer_namespace
 from ._layout import (
     RECORD_ATTR,
+    Record,
     get_record,
     is_data_descriptor,
     layout_error,
@@ -53,8 +54,12 @@ class AutoSlotsMeta(abc.ABCMeta):
         /,
         **kwargs: Any,
     ) -> AutoSlotsMeta:
-        changes = {key: kwargs.pop(key) for key in list(kwargs) if key in OPTION_NAMES}
-        if kwargs.pop(_ROOT_KEYWORD, False):
+        changes = (
+            {key: kwargs.pop(key) for key in list(kwargs) if key in OPTION_NAMES}
+            if kwargs
+            else None
+        )
+        if kwargs and kwargs.pop(_ROOT_KEYWORD, False):
             root: AutoSlotsMeta = super(abc.ABCMeta, mcls).__new__(
                 mcls, name, bases, namespace, **kwargs
             )
@@ -62,7 +67,7 @@ class AutoSlotsMeta(abc.ABCMeta):
         options = _inherited_options(bases)
         if changes:
             options = options.updated(name, changes)
-        body = _without_stale_pieces(dict(namespace))
+        body = _without_stale_pieces(namespace)
         qualname = str(body.get("__qualname__", name))
         module = str(body.get("__module__", ""))
         inference = infer_namespace(name, qualname, module, bases, body)
@@ -89,9 +94,10 @@ class AutoSlotsMeta(abc.ABCMeta):
         /,
         **kwargs: Any,
     ) -> None:
-        for key in list(kwargs):
-            if key in OPTION_NAMES or key == _ROOT_KEYWORD:
-                del kwargs[key]
+        if kwargs:
+            for key in list(kwargs):
+                if key in OPTION_NAMES or key == _ROOT_KEYWORD:
+                    del kwargs[key]
         super().__init__(name, bases, namespace, **kwargs)
 
     def __instancecheck__(cls, instance: Any) -> bool:
@@ -163,7 +169,7 @@ def _takes_part_in_abc(bases: Tuple[type, ...], namespace: Mapping[str, Any]) ->
 
 
 # Exact types whose values cannot be abstract (no ``__isabstractmethod__``).
-_INERT_TYPES = SCALAR_TYPES | CONTAINER_TYPES | LAYOUT_TYPES
+_INERT_TYPES = SCALAR_TYPES | CONTAINER_TYPES | LAYOUT_TYPES | {Record}
 
 
 def _abc_init(cls: type) -> None:
@@ -187,11 +193,18 @@ def _inherited_options(bases: Tuple[type, ...]) -> Options:
     return DEFAULT_OPTIONS
 
 
-def _without_stale_pieces(body: Dict[str, Any]) -> Dict[str, Any]:
+def _without_stale_pieces(namespace: Mapping[str, Any]) -> Mapping[str, Any]:
     """A namespace copied from an autoslotted class (``dataclass(slots=True)`` re-creates
-    classes that way) loses what belonged to the old layout."""
-    if RECORD_ATTR not in body:
-        return body
+    classes that way) loses what belonged to the old layout.
+
+    Returns a plain ``dict`` namespace itself where nothing is stale (the steps that
+    follow only read it), else a cleaned plain ``dict`` copy.
+    """
+    if RECORD_ATTR not in namespace:
+        if type(namespace) is dict:
+            return namespace  # pyright: ignore[reportUnknownVariableType]  (a Dict[str, Any])
+        return dict(namespace)
+    body = dict(namespace)
     del body[RECORD_ATTR]
     body.pop("__dict__", None)
     body.pop("__weakref__", None)
