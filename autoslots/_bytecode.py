@@ -2405,8 +2405,8 @@ _FAST_STEPS = [2 + 2 * _CACHE_COUNTS[op] for op in range(256)]
 _FIRST_LOCAL = frozenset({0})
 _ATTR_SHIFT = 1 if _GE312 else 0  # LOAD_ATTR's name index is arg >> 1 on 3.12+
 _GLOBAL_SHIFT = 1 if _GE311 else 0  # LOAD_GLOBAL's on 3.11+
-# A fact seen by the fast pass: (offset, name, is a write).
-_FastFact = Tuple[int, str, bool]
+# An attribute of the instance read or written, as the fast pass sees it: (offset, name).
+_FastFact = Tuple[int, str]
 
 
 def _fast_scan(
@@ -2414,7 +2414,7 @@ def _fast_scan(
 ) -> Optional[CodeFacts]:
     """The facts of ``code`` when it uses the instance only as ``inst.name``; None when the
     interpreter must read it (see above)."""
-    kinds = _fast_kinds()
+    kinds = _FAST_KINDS if _FAST_KEY[0] == (id(_TABLE), len(_TABLE)) else _fast_kinds()
     steps = _FAST_STEPS
     arg_kinds = _ARG_KINDS
     co = code.co_code
@@ -2430,14 +2430,16 @@ def _fast_scan(
     wide = _WIDE_JUMPS
     attr_shift = _ATTR_SHIFT
     plain, load_fast, load_attr, store_attr = _F_PLAIN, _F_LOAD_FAST, _F_LOAD_ATTR, _F_STORE_ATTR
-    facts: List[_FastFact] = []
+    writes: List[_FastFact] = []
+    reads: Dict[str, List[int]] = {}  # name -> offsets
     # Reachability, as the interpreter's worklist sees it: code after a return, raise or
     # jump is dead until a jump from live code (or an exception handler) lands in it.
     # Dead code is skipped (only checked for opcodes the engine does not know).
-    known = _dispatch()
     landing: Set[int] = set()  # targets of live forward jumps, and handlers
     if _GE311:
-        landing.update(entry[2] for entry in _exception_entries(code))
+        table: bytes = getattr(code, "co_exceptiontable", b"")
+        if table:
+            landing.update(entry[2] for entry in _exception_entries(code))
     back: List[int] = []  # targets of live backward jumps
     dead: List[Tuple[int, int]] = []  # dead stretches (start, end)
     loads = used = 0  # instance references pushed / consumed by attribute instructions
@@ -2468,7 +2470,11 @@ def _fast_scan(
                     if aug is not None or (attr_shift and arg & 1):
                         return None
                     aug = name
-                facts.append((i, name, False))
+                at = reads.get(name)
+                if at is None:
+                    reads[name] = [i]
+                else:
+                    at.append(i)
             elif chain_at == i:
                 chain = _resolve(chain, names[arg >> attr_shift])
                 if chain is not missing:
@@ -2485,7 +2491,7 @@ def _fast_scan(
             else:
                 return None  # a store on another object
             used += 1
-            facts.append((i, name, True))
+            writes.append((i, name))
         elif k == _F_LOAD_GLOBAL:
             name = names[arg >> _GLOBAL_SHIFT]
             chain = globals_.get(name, missing)
@@ -2509,6 +2515,7 @@ def _fast_scan(
             if k != _F_JUMP and nxt < n and nxt not in landing:
                 # control does not fall through: resume where a jump lands next
                 resume = min([t for t in landing if t > nxt], default=n)
+                known = _dispatch()
                 j = nxt
                 while j < resume:
                     if known[co[j]] is None:
@@ -2553,28 +2560,63 @@ def _fast_scan(
             for start, end in dead:
                 if start <= target < end:
                     return None  # a loop back into code taken for dead: rare, not worth it
-    return _fast_facts(code, qualname, facts)
+    return CodeFacts(
+        _sites_by_name(code, qualname, writes) if writes else {},
+        _LazyReads(code, qualname, reads) if reads else {},
+        {},
+        [],
+        [],
+    )
 
 
-def _fast_facts(code: types.CodeType, qualname: str, facts: List[_FastFact]) -> CodeFacts:
-    """CodeFacts from the fast pass's findings."""
-    writes: Dict[str, List[Site]] = {}
-    reads: Dict[str, List[Site]] = {}
-    if not facts:
-        return CodeFacts(writes, reads, {}, [], [])
-    sites: Dict[int, Site] = {}
+def _sites_by_name(
+    code: types.CodeType, qualname: str, found: List[_FastFact]
+) -> Dict[str, List[Site]]:
+    """name -> its sites, one per line, from facts in offset order."""
+    out: Dict[str, List[Site]] = {}
     filename = code.co_filename
-    for (_, name, write), line in zip(facts, _lines_at(code, facts)):
-        site = sites.get(line)
-        if site is None:
-            site = sites[line] = _make_site(qualname, filename, line)
-        found = writes if write else reads
-        at = found.get(name)
+    lines = _lines_at(code, found)
+    last = lines[0]
+    site = _make_site(qualname, filename, last)
+    for (_, name), line in zip(found, lines):
+        if line != last:
+            site = _make_site(qualname, filename, line)
+            last = line
+        at = out.get(name)
         if at is None:
-            found[name] = [site]
+            out[name] = [site]
         elif at[-1] is not site and site not in at:
             at.append(site)
-    return CodeFacts(writes, reads, {}, [], [])
+    return out
+
+
+class _LazyReads(Mapping[str, List[Site]]):
+    """The fast pass's reads: the names at once, their sites only when asked for.
+
+    The driver needs the sites of a few names at most (those nothing in the class
+    sets, for explain()'s notes), so the lines of the others are never looked up.
+    """
+
+    __slots__ = ("_code", "_offsets", "_qualname", "_sites")
+
+    def __init__(self, code: types.CodeType, qualname: str, offsets: Dict[str, List[int]]) -> None:
+        self._code = code
+        self._qualname = qualname
+        self._offsets = offsets  # name -> where it is read, in order
+        self._sites: Dict[str, List[Site]] = {}
+
+    def __getitem__(self, name: str) -> List[Site]:
+        sites = self._sites.get(name)
+        if sites is None:
+            found = [(offset, name) for offset in self._offsets[name]]
+            sites = self._sites[name] = _sites_by_name(self._code, self._qualname, found)[name]
+        return sites
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._offsets)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
 
 
 def _lines_at(code: types.CodeType, facts: List[_FastFact]) -> List[int]:

@@ -164,7 +164,7 @@ class _Driver:
         self.writes: Dict[str, List[Site]] = {}
         # Each function's reads, in reading order: only ``_check_reads`` needs them,
         # merged, and only for the names nothing sets.
-        self.reads: List[Dict[str, List[Site]]] = []
+        self.reads: List[Mapping[str, List[Site]]] = []
         # (id of the code, tracked, factory, id of the closure) -> the reader, kept: two
         # methods wrapped by one decorator share the wrapper's code but not its closure.
         self.seen: Dict[Tuple[int, Tuple[str, ...], Optional[str], int], _Reader] = {}
@@ -478,7 +478,7 @@ class _Driver:
         # name -> where it is first read
         unset: Dict[str, Site] = {}
         for reads in self.reads:
-            for attr, sites in reads.items():
+            for attr in reads:
                 if (
                     attr not in writes
                     and attr not in unset
@@ -486,7 +486,7 @@ class _Driver:
                     and attr not in namespace
                     and not (attr.startswith("__") and attr.endswith("__"))
                 ):
-                    unset[attr] = sites[0]
+                    unset[attr] = reads[attr][0]  # (only these names' sites are needed)
         if not unset or self._has_getattr_hook():
             return
         for attr in sorted(unset):
@@ -535,10 +535,12 @@ def _import_engine(name: str) -> types.ModuleType:
 
 
 def _merge_sites(into: Dict[str, List[Site]], sites_by_name: Dict[str, List[Site]]) -> None:
+    """Add the engine's sites to ``into`` (the lists of a CodeFacts are the caller's:
+    the engines make new ones for every scan)."""
     for attr, sites in sites_by_name.items():
         known = into.get(attr)
         if known is None:
-            into[attr] = list(sites)
+            into[attr] = sites
         else:
             known.extend(sites)
 

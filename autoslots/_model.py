@@ -9,7 +9,7 @@ other code, and what cannot be proven.  They know nothing about classes; the dri
 from __future__ import annotations
 
 from dataclasses import FrozenInstanceError, dataclass, field
-from typing import Callable, Dict, List, Optional, Tuple, Union
+from typing import Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 
 class Site:
@@ -144,11 +144,13 @@ class CodeFacts:
     """What one function (with all code nested in it) does with the tracked instance.
 
     Attribute names are as stored at run time: private names are already mangled
-    (``self.__x`` in class ``C`` is ``_C__x``).
+    (``self.__x`` in class ``C`` is ``_C__x``).  Every scan returns new dicts and lists:
+    the caller may keep and extend them.
     """
 
     writes: Dict[str, List[Site]] = field(default_factory=lambda: {})
-    reads: Dict[str, List[Site]] = field(default_factory=lambda: {})
+    # (a mapping that may find the sites of a name only when asked for it)
+    reads: Mapping[str, List[Site]] = field(default_factory=lambda: {})
     # Attribute names written on objects that are not provably the tracked instance
     # and not a class object (``other.x = v``, ``self.left.parent = self``,
     # ``for i, o in enumerate([self]): o.y = 1``, ``self.fluent().z = 1``): any of them may
@@ -166,13 +168,23 @@ class CodeFacts:
         self.other_writes.setdefault(name, []).append(site)
 
     def add_read(self, name: str, site: Site) -> None:
-        self.reads.setdefault(name, []).append(site)
+        self._own_reads().setdefault(name, []).append(site)
+
+    def _own_reads(self) -> Dict[str, List[Site]]:
+        reads = self.reads
+        if isinstance(reads, dict):
+            return reads
+        own = {name: list(sites) for name, sites in reads.items()}
+        self.reads = own
+        return own
 
     def merge(self, other: CodeFacts) -> None:
         for name, sites in other.writes.items():
             self.writes.setdefault(name, []).extend(sites)
-        for name, sites in other.reads.items():
-            self.reads.setdefault(name, []).extend(sites)
+        if other.reads:
+            reads = self._own_reads()
+            for name, sites in other.reads.items():
+                reads.setdefault(name, []).extend(sites)
         for name, sites in other.other_writes.items():
             self.other_writes.setdefault(name, []).extend(sites)
         self.escapes.extend(other.escapes)

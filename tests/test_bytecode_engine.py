@@ -1820,7 +1820,7 @@ def test_a_defect_of_the_fast_pass_falls_back_to_the_interpreter(
         raise KeyError("boom")
 
     expected = facts(Forms.plain)
-    monkeypatch.setattr(_bytecode, "_fast_facts", broken)
+    monkeypatch.setattr(_bytecode, "_sites_by_name", broken)
     assert _sites(facts(Forms.plain).writes) == _sites(expected.writes)
 
 
