@@ -2618,6 +2618,9 @@ class _LazyReads(Mapping[str, List[Site]]):
     def __len__(self) -> int:
         return len(self._offsets)
 
+    def __repr__(self) -> str:
+        return f"{{{', '.join(f'{name!r}: {self[name]!r}' for name in self)}}}"
+
 
 def _lines_at(code: types.CodeType, facts: List[_FastFact]) -> List[int]:
     """The line of each fact (facts in offset order): one walk over the line table."""
