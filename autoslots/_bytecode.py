@@ -2328,6 +2328,7 @@ _dispatch()
 _F_BAIL, _F_PLAIN, _F_JUMP, _F_GOTO, _F_END = 0, 1, 2, 3, 4
 _F_LOAD_FAST, _F_LOAD_FAST2, _F_STORE_FAST, _F_STORE_FAST2, _F_STORE_LOAD = 5, 6, 7, 8, 9
 _F_LOAD_ATTR, _F_STORE_ATTR, _F_LOAD_GLOBAL, _F_DUP, _F_SWAP = 10, 11, 12, 13, 14
+_F_CALL, _F_PRECALL = 15, 16
 
 _FAST_SPECIAL: Dict[str, int] = {
     "LOAD_FAST": _F_LOAD_FAST,
@@ -2346,14 +2347,17 @@ _FAST_SPECIAL: Dict[str, int] = {
     "COPY": _F_DUP,
     "ROT_TWO": _F_SWAP,
     "SWAP": _F_SWAP,
+    "CALL": _F_CALL,
+    "CALL_FUNCTION": _F_CALL,
+    "PRECALL": _F_PRECALL,
 }
 # Opcodes with a handler above that only move values which, here, are never the instance.
 _FAST_PLAIN_SPECIAL = frozenset(
     {
-        "NOP", "RESUME", "PRECALL", "GEN_START", "KW_NAMES", "PUSH_NULL", "LOAD_CONST",
+        "NOP", "RESUME", "GEN_START", "KW_NAMES", "PUSH_NULL", "LOAD_CONST",
         "BUILD_TUPLE", "BUILD_LIST", "BUILD_MAP", "BUILD_CONST_KEY_MAP", "LIST_APPEND",
         "LIST_EXTEND", "MAP_ADD", "DICT_UPDATE", "DICT_MERGE", "UNPACK_SEQUENCE", "UNPACK_EX",
-        "GET_ITER", "CALL", "CALL_KW", "CALL_FUNCTION", "CALL_FUNCTION_KW", "CALL_METHOD",
+        "GET_ITER", "CALL_KW", "CALL_FUNCTION_KW", "CALL_METHOD",
         "DUP_TOP_TWO", "ROT_THREE", "ROT_FOUR", "ROT_N", "LIST_TO_TUPLE", "CALL_INTRINSIC_1",
         "BEFORE_WITH",
     }
@@ -2368,6 +2372,7 @@ _FAST_SETTERS = frozenset(
         object.__setattr__, object.__delattr__,
     )
 )
+_TYPE_ID = id(builtins.type)
 _FAST_KINDS: List[int] = []
 _FAST_KEY: List[Any] = [None]
 
@@ -2432,6 +2437,13 @@ def _fast_scan(
     plain, load_fast, load_attr, store_attr = _F_PLAIN, _F_LOAD_FAST, _F_LOAD_ATTR, _F_STORE_ATTR
     writes: List[_FastFact] = []
     reads: Dict[str, List[int]] = {}  # name -> offsets
+    # ``type(inst)`` (the instance passed to the builtin: an escape, as the interpreter
+    # reports it) and ``inst.__class__``, each followed by an attribute of the class
+    # (``type(self).__name__``); nothing else may be done with the class.
+    escapes: List[_FastFact] = []  # (offset of the call, how ``type`` is named)
+    type_at = call_at = class_at = -1
+    type_name = ""
+    classes = classes_used = 0
     # Reachability, as the interpreter's worklist sees it: code after a return, raise or
     # jump is dead until a jump from live code (or an exception handler) lands in it.
     # Dead code is skipped (only checked for opcodes the engine does not know).
@@ -2460,11 +2472,16 @@ def _fast_scan(
             if arg in inst:
                 loads += 1
                 self_at = nxt
+                if type_at == i:
+                    call_at = nxt
         elif k == load_attr:
             if self_at == i or copy_at == i:
                 name = names[arg >> attr_shift]
                 if name[:2] == "__":
-                    return None  # ``__dict__``, ``__class__``, ``__setattr__`` ...
+                    if name != "__class__" or copy_at == i:
+                        return None  # ``__dict__``, ``__setattr__`` ...
+                    classes += 1
+                    class_at = nxt
                 used += 1
                 if copy_at == i:
                     if aug is not None or (attr_shift and arg & 1):
@@ -2475,6 +2492,10 @@ def _fast_scan(
                     reads[name] = [i]
                 else:
                     at.append(i)
+            elif class_at == i:
+                if names[arg >> attr_shift] == "__new__":
+                    return None
+                classes_used += 1
             elif chain_at == i:
                 chain = _resolve(chain, names[arg >> attr_shift])
                 if chain is not missing:
@@ -2502,7 +2523,21 @@ def _fast_scan(
             if chain is not missing:
                 if id(chain) in setters:
                     return None
+                if id(chain) == _TYPE_ID:
+                    type_at = nxt
+                    type_name = name
                 chain_at = nxt
+        elif k == _F_CALL:
+            if call_at == i:
+                if arg != 1:
+                    return None
+                used += 1
+                escapes.append((i, type_name))
+                classes += 1
+                class_at = nxt
+        elif k == _F_PRECALL:
+            if call_at == i:
+                call_at = nxt
         elif k == _F_JUMP or k == _F_GOTO or k == _F_END:
             if k != _F_END:
                 ak = arg_kinds[op]
@@ -2553,8 +2588,8 @@ def _fast_scan(
         else:
             return None
         i = nxt
-    if loads != used or aug is not None:
-        return None  # an instance reference went elsewhere
+    if loads != used or aug is not None or classes != classes_used:
+        return None  # an instance reference (or its class) went elsewhere
     if back and dead:
         for target in back:
             for start, end in dead:
@@ -2564,9 +2599,19 @@ def _fast_scan(
         _sites_by_name(code, qualname, writes) if writes else {},
         _LazyReads(code, qualname, reads) if reads else {},
         {},
-        [],
+        _type_escapes(code, qualname, escapes) if escapes else [],
         [],
     )
+
+
+def _type_escapes(code: types.CodeType, qualname: str, calls: List[_FastFact]) -> List[Escape]:
+    """``type(inst)`` calls as the interpreter reports them (one per line)."""
+    out: Dict[Escape, None] = {}
+    filename = code.co_filename
+    for (_, name), line in zip(calls, _lines_at(code, calls)):
+        site = _make_site(qualname, filename, line)
+        out[Escape(CalleeRef("global", (name,)), 0, site)] = None
+    return list(out)
 
 
 def _sites_by_name(
