@@ -2606,12 +2606,20 @@ def _fast_scan(
 
 def _type_escapes(code: types.CodeType, qualname: str, calls: List[_FastFact]) -> List[Escape]:
     """``type(inst)`` calls as the interpreter reports them (one per line)."""
-    out: Dict[Escape, None] = {}
+    out: List[Escape] = []
     filename = code.co_filename
     for (_, name), line in zip(calls, _lines_at(code, calls)):
-        site = _make_site(qualname, filename, line)
-        out[Escape(CalleeRef("global", (name,)), 0, site)] = None
-    return list(out)
+        callee = _TYPE_CALLEES.get(name)
+        if callee is None:
+            callee = _TYPE_CALLEES[name] = CalleeRef("global", (name,))
+        escape = Escape(callee, 0, _make_site(qualname, filename, line))
+        if escape not in out:
+            out.append(escape)
+    return out
+
+
+# How ``type`` is named -> the callee of its escapes (immutable, shared).
+_TYPE_CALLEES: Dict[str, CalleeRef] = {}
 
 
 def _sites_by_name(

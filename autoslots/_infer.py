@@ -108,6 +108,8 @@ _NOT_DATA_DESCRIPTOR_TYPES = (
     SCALAR_TYPES | CONTAINER_TYPES | {types.FunctionType, types.BuiltinFunctionType}
 )
 
+_HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made by a class statement or type()
+
 _IMPLICIT_CLASS_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 
 
@@ -652,6 +654,8 @@ def _callable_target(value: object, *, bound: bool) -> _Target:
     if isinstance(value, _BUILTIN_CALLABLES):
         return None
     if isinstance(value, type):
+        if not value.__flags__ & _HEAPTYPE:
+            return None  # a builtin class: its __new__ and __init__ are not Python code
         return _class_call_target(value)
     wrapped = _unwrap_once(value)
     if wrapped is not None:
