@@ -2656,13 +2656,16 @@ class _LazyReads(Mapping[str, List[Site]]):
         self._code = code
         self._qualname = qualname
         self._offsets = offsets  # name -> where it is read, in order
-        self._sites: Dict[str, List[Site]] = {}
+        self._sites: Optional[Dict[str, List[Site]]] = None  # (made when first asked)
 
     def __getitem__(self, name: str) -> List[Site]:
-        sites = self._sites.get(name)
+        known = self._sites
+        if known is None:
+            known = self._sites = {}
+        sites = known.get(name)
         if sites is None:
             found = [(offset, name) for offset in self._offsets[name]]
-            sites = self._sites[name] = _sites_by_name(self._code, self._qualname, found)[name]
+            sites = known[name] = _sites_by_name(self._code, self._qualname, found)[name]
         return sites
 
     def __iter__(self) -> Iterator[str]:

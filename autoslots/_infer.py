@@ -310,8 +310,7 @@ class _Driver:
             return
         if facts.writes:
             _merge_sites(self.writes, facts.writes)
-        if facts.reads:
-            self.reads.append(facts.reads)
+        self.reads.append(facts.reads)  # (even when empty: testing a lazy mapping costs more)
         if reader.other_objects and facts.other_writes:
             # Writes on objects that may be instances of the class (another node
             # of a tree, an alias the engine could not follow): slotting them is
