@@ -59,7 +59,7 @@ from typing import (
     cast,
 )
 
-from ._model import CalleeRef, CodeFacts, EngineUnsupported, Escape, Reason, Site
+from ._model import CalleeRef, CodeFacts, EngineUnsupported, Escape, Reason, Site, make_site
 
 __all__ = ["scan", "supported_opnames"]
 
@@ -960,29 +960,8 @@ def _resolve(obj: object, name: str) -> object:
 
 
 # --------------------------------------------------------------------------- the scanner
-def _site_maker() -> Callable[[str, str, int], Site]:
-    """A faster way to make a Site (a frozen dataclass runs Python code per field): fill
-    the instance dict directly, where Site is laid out as expected (checked here)."""
-    new = object.__new__
-    probe = Site("f", "x", 1)
-    if getattr(probe, "__dict__", None) != {"function": "f", "filename": "x", "lineno": 1}:
-        return Site
+_make_site = make_site  # (no __init__ frame: the engines make many Sites)
 
-    def make(function: str, filename: str, lineno: int) -> Site:
-        s: Site = new(Site)
-        d = s.__dict__
-        d["function"] = function
-        d["filename"] = filename
-        d["lineno"] = lineno
-        return s
-
-    made = make("f", "x", 1)
-    if made != probe or hash(made) != hash(probe):
-        return Site
-    return make
-
-
-_make_site = _site_maker()
 
 class _Scanner:
     """Scans one code object (and what is nested in it) with a given initial state."""
