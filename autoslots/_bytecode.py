@@ -2307,7 +2307,7 @@ _dispatch()
 _F_BAIL, _F_PLAIN, _F_JUMP, _F_GOTO, _F_END = 0, 1, 2, 3, 4
 _F_LOAD_FAST, _F_LOAD_FAST2, _F_STORE_FAST, _F_STORE_FAST2, _F_STORE_LOAD = 5, 6, 7, 8, 9
 _F_LOAD_ATTR, _F_STORE_ATTR, _F_LOAD_GLOBAL, _F_DUP, _F_SWAP = 10, 11, 12, 13, 14
-_F_CALL, _F_PRECALL = 15, 16
+_F_CALL, _F_PRECALL, _F_DEREF, _F_SUPER_ATTR = 15, 16, 17, 18
 
 _FAST_SPECIAL: Dict[str, int] = {
     "LOAD_FAST": _F_LOAD_FAST,
@@ -2329,6 +2329,8 @@ _FAST_SPECIAL: Dict[str, int] = {
     "CALL": _F_CALL,
     "CALL_FUNCTION": _F_CALL,
     "PRECALL": _F_PRECALL,
+    "LOAD_DEREF": _F_DEREF,
+    "LOAD_SUPER_ATTR": _F_SUPER_ATTR,
 }
 # Opcodes with a handler above that only move values which, here, are never the instance.
 _FAST_PLAIN_SPECIAL = frozenset(
@@ -2336,7 +2338,7 @@ _FAST_PLAIN_SPECIAL = frozenset(
         "NOP", "RESUME", "GEN_START", "KW_NAMES", "PUSH_NULL", "LOAD_CONST",
         "BUILD_TUPLE", "BUILD_LIST", "BUILD_MAP", "BUILD_CONST_KEY_MAP", "LIST_APPEND",
         "LIST_EXTEND", "MAP_ADD", "DICT_UPDATE", "DICT_MERGE", "UNPACK_SEQUENCE", "UNPACK_EX",
-        "GET_ITER", "CALL_KW", "CALL_FUNCTION_KW", "CALL_METHOD",
+        "GET_ITER", "CALL_KW", "CALL_FUNCTION_KW", "CALL_METHOD", "COPY_FREE_VARS",
         "DUP_TOP_TWO", "ROT_THREE", "ROT_FOUR", "ROT_N", "LIST_TO_TUPLE", "CALL_INTRINSIC_1",
         "BEFORE_WITH",
     }
@@ -2347,11 +2349,14 @@ _JUMP_ARG_KINDS = (_A_JFWD, _A_JBACK, _A_JABS)
 _FAST_SETTERS = frozenset(
     id(obj)
     for obj in (
-        builtins.setattr, builtins.delattr, builtins.super, builtins.object,
-        object.__setattr__, object.__delattr__,
+        builtins.setattr, builtins.delattr, builtins.object, object.__setattr__,
+        object.__delattr__,
     )
 )
 _TYPE_ID = id(builtins.type)
+_SUPER_ID = id(builtins.super)
+# Attributes of super() that the interpreter reads as writes on the instance.
+_SUPER_SETTERS = frozenset({"__setattr__", "__delattr__"})
 _FAST_KINDS: List[int] = []
 _FAST_KEY: List[Any] = [None]
 
@@ -2423,6 +2428,12 @@ def _fast_scan(
     type_at = call_at = class_at = -1
     type_name = ""
     classes = classes_used = 0
+    # Zero-argument ``super().name`` (not ``__setattr__``/``__delattr__``): on 3.9-3.11
+    # ``super`` is called with no argument; on 3.12+ it is read with the ``__class__``
+    # cell and the first argument by LOAD_SUPER_ATTR.  Nothing else may be done with it.
+    super_at = super_call_at = super_attr_at = cell_at = -1
+    super_self = False
+    supers = supers_used = 0
     # Reachability, as the interpreter's worklist sees it: code after a return, raise or
     # jump is dead until a jump from live code (or an exception handler) lands in it.
     # Dead code is skipped (only checked for opcodes the engine does not know).
@@ -2453,6 +2464,9 @@ def _fast_scan(
                 self_at = nxt
                 if type_at == i:
                     call_at = nxt
+            if cell_at == i:
+                super_attr_at = nxt
+                super_self = arg in inst
         elif k == load_attr:
             if self_at == i or copy_at == i:
                 name = names[arg >> attr_shift]
@@ -2475,6 +2489,10 @@ def _fast_scan(
                 if names[arg >> attr_shift] == "__new__":
                     return None
                 classes_used += 1
+            elif super_attr_at == i:
+                if names[arg >> attr_shift] in _SUPER_SETTERS:
+                    return None
+                supers_used += 1
             elif chain_at == i:
                 chain = _resolve(chain, names[arg >> attr_shift])
                 if chain is not missing:
@@ -2505,6 +2523,9 @@ def _fast_scan(
                 if id(chain) == _TYPE_ID:
                     type_at = nxt
                     type_name = name
+                elif id(chain) == _SUPER_ID:
+                    super_at = super_call_at = nxt
+                    supers += 1
                 chain_at = nxt
         elif k == _F_CALL:
             if call_at == i:
@@ -2514,9 +2535,24 @@ def _fast_scan(
                 escapes.append((i, type_name))
                 classes += 1
                 class_at = nxt
+            elif super_call_at == i and arg == 0:
+                super_attr_at = nxt
         elif k == _F_PRECALL:
             if call_at == i:
                 call_at = nxt
+            elif super_call_at == i and arg == 0:
+                super_call_at = nxt
+        elif k == _F_DEREF:
+            varname = getattr(code, "_varname_from_oparg", None)
+            if super_at != i or not _GE312 or varname is None or varname(arg) != "__class__":
+                return None
+            cell_at = nxt
+        elif k == _F_SUPER_ATTR:
+            if super_attr_at != i or names[arg >> 2] in _SUPER_SETTERS:
+                return None
+            if super_self:
+                used += 1
+            supers_used += 1
         elif k == _F_JUMP or k == _F_GOTO or k == _F_END:
             if k != _F_END:
                 ak = arg_kinds[op]
@@ -2567,7 +2603,7 @@ def _fast_scan(
         else:
             return None
         i = nxt
-    if loads != used or aug is not None or classes != classes_used:
+    if loads != used or aug is not None or classes != classes_used or supers != supers_used:
         return None  # an instance reference (or its class) went elsewhere
     if back and dead:
         for target in back:

@@ -1752,6 +1752,14 @@ def class_of_instance(self):
     return f"{type(self).__name__}({self.a!r}) {self.__class__.__qualname__}"
 def type_twice_on_a_line(self):
     return type(self).__name__ + type(self).__qualname__
+class Base:
+    pass
+class WithSuper(Base):
+    def __init__(self, a):
+        super().__init__()
+        self.a = a
+    def __repr__(self):
+        return super().__repr__() + repr(self.a)
 """
 
 FAST_DECLINED = """
@@ -1772,8 +1780,6 @@ def attribute_store(self):
     self.left.parent = 1
 def closure(self):
     return lambda: self.x
-def zero_arg_super(self):
-    super().__init__()
 def setattr_call(self, other):
     setattr(other, "x", 1)
 def setattr_alias(self, other):
@@ -1792,13 +1798,32 @@ def class_passed(self):
     return isinstance(self, type(self))
 def class_new(self):
     return self.__class__.__new__(self.__class__)
+class Base:
+    pass
+class SuperSetters(Base):
+    def set(self, value):
+        super().__setattr__("x", value)
+    def delete(self):
+        super().__delattr__("x")
+    def two_arguments(self):
+        super(SuperSetters, self).__init__()
+    def kept(self):
+        parent = super()
+        return parent
 """
 
 
 def _functions(src: str) -> Dict[str, Any]:
+    """The functions of ``src``, and the methods of its classes (as "Class.method")."""
     ns: Dict[str, Any] = {"helper": print}
     exec(compile(src, "<fast>", "exec"), ns)
-    return {k: v for k, v in ns.items() if isinstance(v, types.FunctionType)}
+    found = {k: v for k, v in ns.items() if isinstance(v, types.FunctionType)}
+    for name, value in ns.items():
+        if isinstance(value, type) and name != "Base":
+            for attr, method in vars(value).items():
+                if isinstance(method, types.FunctionType):
+                    found[f"{name}.{attr}"] = method
+    return found
 
 
 @pytest.mark.parametrize("name", sorted(_functions(FAST_TAKEN)))
