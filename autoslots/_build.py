@@ -46,6 +46,7 @@ from ._layout import (
     all_reasons,
     get_record,
     needs_proof,
+    plain_mro,
     plan_layout,
 )
 from ._options import Options
@@ -65,6 +66,7 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 # Options are immutable: one instance serves every class that uses the defaults.
 DEFAULT_OPTIONS = Options()
 _HEAPTYPE = 1 << 9
+_OBJECT_MRO = object.__mro__
 
 
 @overload
@@ -121,15 +123,17 @@ def _decorate(cls: Any, *, options: Options) -> Any:
     name, qualname, module, bases = cls.__name__, cls.__qualname__, cls.__module__, cls.__bases__
     namespace = clean_namespace(cls)
     inference = infer_namespace(name, qualname, module, bases, namespace)
-    plan = plan_layout(name, bases, namespace, inference, options)
-    report(module, qualname, bases, namespace, inference, options)
+    mro = static_mro(bases)
+    plain = plain_mro(mro)
+    plan = plan_layout(name, bases, namespace, inference, options, mro, plain)
+    report(module, qualname, bases, namespace, inference, options, mro, plain)
     if not _needs_rebuild(cls, plan):
         plan.weakref = cls.__weakrefoffset__ != 0
         type.__setattr__(cls, RECORD_ATTR, Record(options, inference, plan))
         return cls
     # (in place: the cleaned namespace is this function's own copy)
     new_namespace = prepare_namespace(name, bases, namespace, plan, inference, options,
-                                      in_place=True)
+                                      in_place=True, mro=mro)
     new_cls = _rebuild(cls, new_namespace)
     fix_class_cells(new_cls, cls)
     return new_cls
@@ -183,13 +187,17 @@ def report(
     namespace: Mapping[str, Any],
     inference: Inference,
     options: Options,
+    mro: Optional[Tuple[type, ...]] = None,
+    plain: bool = False,
 ) -> None:
     """Warn (or raise, with ``strict=True``) where the attribute set is not proven.
 
     No warning when instances keep a ``__dict__`` anyway (``dict=True``, a dict-based
-    base) or for a mixin (its subclasses slot its attributes).
+    base) or for a mixin (its subclasses slot its attributes).  ``mro``:
+    ``static_mro(bases)``, where the caller has it already; ``plain``: whether
+    ``plain_mro(mro)`` holds (then no base is an autoslotted mixin with reasons).
     """
-    reasons = all_reasons(inference, bases)
+    reasons = list(inference.reasons) if plain else all_reasons(inference, bases, mro)
     if not reasons or not needs_proof(qualname.rpartition(".")[2], bases, namespace, options):
         return
     lines = [f"{module}.{qualname} keeps its __dict__: its attribute set cannot be proven:"]
@@ -254,11 +262,12 @@ def prepare_namespace(
     options: Options,
     *,
     in_place: bool = False,
+    mro: Optional[Tuple[type, ...]] = None,
 ) -> Dict[str, Any]:
     """The class body's namespace with ``__slots__`` and the run-time pieces added.
 
     ``in_place``: add them to ``namespace`` itself (a dict the caller owns) rather than
-    to a copy.
+    to a copy.  ``mro``: ``static_mro(bases)``, where the caller has it already.
     """
     if in_place:
         assert isinstance(namespace, dict)
@@ -276,26 +285,28 @@ def prepare_namespace(
     if not declared:
         # A hand-slotted body pickles as its author wrote it: Python's own
         # ``(dict, slots)`` state, which its subclasses' ``__setstate__`` may expect.
-        _add_pickling(result, bases, plan)
+        _add_pickling(result, bases, plan, static_mro(bases) if mro is None else mro)
     result[RECORD_ATTR] = Record(options, inference, plan)
     return result
 
 
-def _add_pickling(namespace: Dict[str, Any], bases: Tuple[type, ...], plan: Plan) -> None:
+def _add_pickling(
+    namespace: Dict[str, Any], bases: Tuple[type, ...], plan: Plan, mro: Tuple[type, ...]
+) -> None:
     """``__getstate__``/``__setstate__`` (and an exception's ``__reduce__``) where needed.
 
     Only where the class will declare slots (a bare ``__weakref__`` slot counts), and
     never over the user's own: a method defined in the body or in any Python-level base
-    is kept.
+    is kept.  ``mro``: ``static_mro(bases)``.
     """
-    mro = static_mro(bases)
     # Any non-empty ``__slots__`` -- even ``("__weakref__",)`` -- makes protocols 0 and 1
     # refuse a class without ``__getstate__``.
     if not plan.slots and not _has_member(mro):
         return
+    only_object = mro is _OBJECT_MRO  # (``_inherited`` finds nothing in ``object``)
     for method in ("__getstate__", "__setstate__"):
         if method not in namespace:
-            inherited = _inherited(mro, method)
+            inherited = MISSING if only_object else _inherited(mro, method)
             if inherited is MISSING or inherited is None:
                 namespace[method] = GENERATED[method]
     for base in bases:
@@ -368,9 +379,24 @@ def fix_class_cells(new_cls: type, old_cls: type) -> None:
     properties, singledispatch registries and the autoslots descriptors.
     """
     seen: set[int] = set()
-    stack: List[object] = list(new_cls.__dict__.values())
+    stack: List[object] = []
     inert = _INERT_TYPES
     function_type = types.FunctionType
+    value: object
+    for value in new_cls.__dict__.values():
+        # (what the loop below skips at once, skipped before it is stacked)
+        kind: type = type(value)
+        if kind is function_type:
+            method: types.FunctionType = value  # type: ignore[assignment]
+            if (
+                method.__closure__ is None
+                and getattr(method, "__wrapped__", None) is None
+                and getattr(method, "registry", None) is None
+            ):
+                continue
+        elif kind in inert:
+            continue
+        stack.append(value)
     while stack:
         obj = stack.pop()
         kind = type(obj)

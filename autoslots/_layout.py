@@ -274,10 +274,197 @@ def plan_layout(
     namespace: Mapping[str, object],
     inference: Inference,
     options: Options,
+    mro: Optional[Tuple[type, ...]] = None,
+    plain: Optional[bool] = None,
 ) -> Plan:
-    """What goes into ``__slots__`` for a class with these bases, body and inference."""
+    """What goes into ``__slots__`` for a class with these bases, body and inference.
+
+    ``mro``: ``static_mro(bases)``, and ``plain``: ``plain_mro(mro)``, where the caller
+    has them already.
+    """
+    if len(bases) == 1:  # (``check_layout`` has nothing to check)
+        if mro is None:
+            mro = static_mro(bases)
+        if (
+            not options.dict
+            and not options.mixin
+            and not options.extra
+            and "__slots__" not in namespace
+            and (plain_mro(mro) if plain is None else plain)
+        ):
+            found = _plan_plain(name, mro, namespace, inference, options)
+            if found is not None:
+                return found
+    return _plan_general(name, bases, namespace, inference, options, mro)
+
+
+# Exact types of values that play no part in a plan when a base class holds them: no
+# slot member, no autoslots descriptor, no cached property, no Record.
+_PLAIN_VALUE_TYPES = frozenset(
+    {
+        str,
+        int,
+        bool,
+        float,
+        tuple,
+        dict,
+        type(None),
+        types.FunctionType,
+        classmethod,
+        staticmethod,
+        property,
+    }
+)
+
+_UNPROVEN = "its attribute set cannot be proven (reasons below)"
+
+
+def plain_mro(mro: Tuple[type, ...]) -> bool:
+    """Whether no class of ``mro`` bears on a plan beyond its methods.
+
+    True where every class but ``object`` gives instances no ``__dict__``, no
+    ``__weakref__`` and no variable size, and holds only dunder names whose values are of
+    the plain types above (``AutoSlots`` itself, empty ``__slots__ = ()`` roots).  Such
+    classes provide no slot, carry no Record (so no mixin's attributes or reasons) and no
+    cached property, and no attribute that is not a dunder; ``object`` neither.
+    """
+    plain = _PLAIN_VALUE_TYPES
+    for klass in mro:
+        if klass is object:
+            continue
+        if not isinstance(klass, type):  # pyright: ignore[reportUnnecessaryIsInstance]
+            return False
+        if klass.__dictoffset__ or klass.__weakrefoffset__ or klass.__itemsize__:
+            return False
+        for key, value in klass.__dict__.items():
+            if type(value) not in plain or type(key) is not str or not key.startswith("__"):
+                return False
+    return True
+
+
+_OBJECT_DICT = object.__dict__
+
+# Exact types of class-body values that the general steps can look at without running
+# user code (see ``_plan_plain``).
+_SAFE_BODY_TYPES = frozenset(
+    {
+        types.FunctionType,
+        str,
+        bytes,
+        int,
+        bool,
+        float,
+        complex,
+        type(None),
+        tuple,
+        list,
+        dict,
+        set,
+        frozenset,
+        type,
+        property,
+        classmethod,
+        staticmethod,
+    }
+)
+
+
+def _plan_plain(
+    name: str,
+    mro: Tuple[type, ...],
+    namespace: Mapping[str, object],
+    inference: Inference,
+    options: Options,
+) -> Optional[Plan]:
+    """:func:`_plan_general` where one base has a :func:`plain_mro`, the body declares no
+    ``__slots__`` and the options are the defaults (but ``weakref``, ``strict``).
+
+    The same steps, with what they find in such bases: no ``__dict__``, ``__weakref__``
+    or variable-size base; no mixin records (so ``needs_proof`` is true: the class keeps
+    a ``__dict__`` exactly when its own code is unproven); a wanted name the body does not
+    define and that is not a dunder is found in no base (the plain classes hold dunders
+    only; ``object`` is checked); no base cached property; and no class-level value of
+    the body stands over a slot (``object`` provides none).
+
+    None (leave it to the general steps) for a body with a key that is not a ``str``
+    (those steps fail on it), or with a value whose type is not in ``_SAFE_BODY_TYPES``
+    under a name that is not a dunder: the general steps ask such values whether they
+    are data descriptors, which may run their code.
+    """
+    cached_kind = functools.cached_property
+    safe = _SAFE_BODY_TYPES
+    props: List[Tuple[str, Any]] = []
+    for attr, value in namespace.items():
+        if type(attr) is not str:
+            return None
+        kind = type(value)
+        if kind is cached_kind:
+            props.append((attr, cast(Any, value)))
+        elif kind not in safe and not attr.startswith("__"):
+            return None
+    unproven = bool(inference.reasons)
+    plan = Plan((), {}, {}, unproven, [_UNPROVEN] if unproven else [], False, {}, {})
+    own: List[str] = []
+    if not unproven:
+        wanted: Mapping[str, object] = inference.slots
+        if (
+            "__dataclass_fields__" in namespace
+            or "__dict__" in wanted
+            or "__weakref__" in wanted
+        ):
+            merged = dict.fromkeys(wanted)
+            merged.update(dict.fromkeys(dataclass_fields(namespace)))
+            for special in _SPECIAL_SLOTS:
+                merged.pop(special, None)
+            wanted = merged
+        object_dict = _OBJECT_DICT
+        for attr in wanted:
+            if attr not in namespace and not attr.startswith("__") and attr not in object_dict:
+                own.append(attr)
+            else:
+                _place(attr, name, mro, namespace, plan, own)
+        for attr, prop in props:
+            _cache_in_slot(attr, prop, mro, plan, own)
+    if unproven:
+        own.append("__dict__")
+    if options.weakref:
+        own.append("__weakref__")
+        plan.weakref = True
+    plan.slots = tuple(own)
+    return plan
+
+
+def _cache_in_slot(
+    attr: str, prop: Any, mro: Tuple[type, ...], plan: Plan, own: List[str]
+) -> None:
+    """Give the cached property ``attr`` a storage slot (or a base's)."""
+    if attr in plan.defaults:
+        del plan.defaults[attr]
+    if attr in own:
+        own.remove(attr)
+    plan.cached[attr] = prop
+    base, _ = provided_slot(mro, storage_name(attr))
+    store = storage_name(attr)
+    plan.storage[attr] = store
+    if base is not None:
+        plan.inherited.setdefault(base.__qualname__, ())
+        plan.inherited[base.__qualname__] += (attr,)
+    elif store not in own:
+        own.append(store)
+
+
+def _plan_general(
+    name: str,
+    bases: Tuple[type, ...],
+    namespace: Mapping[str, object],
+    inference: Inference,
+    options: Options,
+    mro: Optional[Tuple[type, ...]] = None,
+) -> Plan:
+    """:func:`plan_layout` for any bases, body and options."""
     check_layout(name, bases)
-    mro = static_mro(bases)
+    if mro is None:
+        mro = static_mro(bases)
     # (each base's ``__dict__`` once: reading it makes a new mapping proxy every time)
     classes = [(klass, klass.__dict__) for klass in mro]
     explicit = declared_slots(namespace, name)
@@ -308,7 +495,7 @@ def plan_layout(
     ) and needs_proof(name, bases, namespace, options)
     if unproven:
         plan.keeps_dict = True
-        plan.dict_because.append("its attribute set cannot be proven (reasons below)")
+        plan.dict_because.append(_UNPROVEN)
 
     # The attributes to place, in order, once each (a dict as an ordered set).
     wanted: Dict[str, None] = dict.fromkeys(explicit)
@@ -348,19 +535,7 @@ def plan_layout(
     # cached_property needs a place to cache: a slot, unless instances keep a __dict__.
     if not plan.keeps_dict and not options.mixin:
         for attr, prop in _plain_cached_properties(namespace, classes):
-            if attr in plan.defaults:
-                del plan.defaults[attr]
-            if attr in own:
-                own.remove(attr)
-            plan.cached[attr] = prop
-            base, storage = provided_slot(mro, storage_name(attr))
-            store = storage_name(attr)
-            plan.storage[attr] = store
-            if base is not None:
-                plan.inherited.setdefault(base.__qualname__, ())
-                plan.inherited[base.__qualname__] += (attr,)
-            elif store not in own:
-                own.append(store)
+            _cache_in_slot(attr, prop, mro, plan, own)
 
     # A class-level value in the body over a slot that a base provides would hide that
     # slot (hand-written slots make it read-only); keep it as a default instead.
@@ -455,11 +630,16 @@ def _dict_reason(klass: type) -> Optional[Reason]:
     return None
 
 
-def all_reasons(inference: Inference, bases: Tuple[type, ...]) -> List[Reason]:
+def all_reasons(
+    inference: Inference, bases: Tuple[type, ...], mro: Optional[Tuple[type, ...]] = None
+) -> List[Reason]:
     """Why the attribute set is unproven: the class's own reasons and those of the
-    autoslotted mixins among its bases (whose attributes this class slots)."""
+    autoslotted mixins among its bases (whose attributes this class slots).
+
+    ``mro``: ``static_mro(bases)``, where the caller has it already.
+    """
     reasons = list(inference.reasons)
-    for record in _mixin_records(static_mro(bases)):
+    for record in _mixin_records(static_mro(bases) if mro is None else mro):
         reasons.extend(r for r in record.inference.reasons if r not in reasons)
     return reasons
 

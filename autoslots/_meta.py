@@ -28,6 +28,7 @@ from ._layout import (
     get_record,
     is_data_descriptor,
     layout_error,
+    plain_mro,
     plan_layout,
 )
 from ._model import Site
@@ -64,7 +65,10 @@ class AutoSlotsMeta(abc.ABCMeta):
                 mcls, name, bases, namespace, **kwargs
             )
             return root
-        options = _inherited_options(bases)
+        mro = static_mro(bases)
+        # (no class of a plain MRO carries a Record, an ABC's ``_abc_impl``, a slot)
+        plain = plain_mro(mro)
+        options = DEFAULT_OPTIONS if plain else _inherited_options(mro)
         if changes:
             options = options.updated(name, changes)
         body = _without_stale_pieces(namespace)
@@ -72,12 +76,13 @@ class AutoSlotsMeta(abc.ABCMeta):
         module = str(body.get("__module__", ""))
         inference = infer_namespace(name, qualname, module, bases, body)
         inference = _with_annotated_defaults(inference, body)
-        plan = plan_layout(name, bases, body, inference, options)
-        report(module, qualname, bases, body, inference, options)
-        prepared = prepare_namespace(name, bases, body, plan, inference, options)
+        plan = plan_layout(name, bases, body, inference, options, mro, plain)
+        report(module, qualname, bases, body, inference, options, mro, plain)
+        prepared = prepare_namespace(name, bases, body, plan, inference, options, mro=mro)
         # ABCMeta's bookkeeping (``_abc_impl``) only for classes that take part in an ABC;
         # the others are created by the next metaclass after ABCMeta (usually type).
-        maker: Any = super() if _takes_part_in_abc(bases, prepared) else super(abc.ABCMeta, mcls)
+        abstract = _takes_part_in_abc(() if plain else mro, prepared)
+        maker: Any = super() if abstract else super(abc.ABCMeta, mcls)
         try:
             cls: AutoSlotsMeta = maker.__new__(mcls, name, bases, prepared, **kwargs)
         except TypeError as exc:
@@ -151,9 +156,12 @@ class AutoSlotsMeta(abc.ABCMeta):
         super().__delattr__(name)
 
 
-def _takes_part_in_abc(bases: Tuple[type, ...], namespace: Mapping[str, Any]) -> bool:
-    """A base is an ABC (other than through AutoSlots), or the body is abstract."""
-    for klass in static_mro(bases):
+def _takes_part_in_abc(mro: Tuple[type, ...], namespace: Mapping[str, Any]) -> bool:
+    """A base is an ABC (other than through AutoSlots), or the body is abstract.
+
+    ``mro``: ``static_mro`` of the bases.
+    """
+    for klass in mro:
         if "_abc_impl" in klass.__dict__:
             return True
     inert = _INERT_TYPES
@@ -181,8 +189,10 @@ def _abc_init(cls: type) -> None:
     init(cls)
 
 
-def _inherited_options(bases: Tuple[type, ...]) -> Options:
-    for klass in static_mro(bases):
+def _inherited_options(mro: Tuple[type, ...]) -> Options:
+    """The options the nearest autoslotted class of ``mro`` (``static_mro`` of the bases)
+    passes on."""
+    for klass in mro:
         if klass is object:
             continue
         record = get_record(klass)

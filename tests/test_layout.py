@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import warnings
 from typing import Any, Dict, Iterable, Tuple
 
 import pytest
@@ -223,3 +224,203 @@ def test_get_record_is_own_only() -> None:
 
     assert get_record(Plain) is None
     assert get_record(int) is None
+
+
+# -- the fast lane for plain bases computes what the general steps compute --------------
+
+
+def _plain_roots() -> list[type]:
+    from autoslots import AutoSlots
+
+    class EmptyRoot:
+        __slots__ = ()
+
+        def __repr__(self) -> str:
+            return "root"
+
+    class EmptyChild(EmptyRoot):
+        __slots__ = ()
+        __doc__ = "child"
+
+    return [object, AutoSlots, EmptyRoot, EmptyChild]
+
+
+stale = type("Stale", (), {"__slots__": ("m",)}).__dict__["m"]
+
+
+def _bodies() -> Iterable[Tuple[Dict[str, Any], Tuple[str, ...]]]:
+    """Class bodies (namespaces) with the names their inference finds."""
+
+    def method(self: Any) -> None:
+        pass
+
+    prop = property(lambda self: 1)
+    cached = functools.cached_property(lambda self: 2)
+    pieces: Dict[str, Tuple[Dict[str, Any], Tuple[str, ...]]] = {
+        "plain": ({}, ("a", "b")),
+        "method": ({"run": method}, ("run",)),
+        "default": ({"a": 1, "m": method}, ("a",)),
+        "values": ({"t": (1,), "n": None, "s": "x", "k": int}, ("t", "n", "k")),
+        "methods": ({"cm": classmethod(method), "sm": staticmethod(method)}, ("cm",)),
+        "property": ({"p": prop}, ("p", "_p")),
+        "cached": ({"c": cached}, ("c",)),
+        "cached_unset": ({"k": cached}, ()),
+        "mangle": ({}, ("__z", "_C__y")),
+        "dunder": ({"__eq__": method}, ("__eq__", "__hash__", "__class__")),
+        "special": ({}, ("__dict__", "__weakref__")),
+        "stale": ({"m": stale}, ("m",)),
+        "object_name": ({}, ("__doc__", "__module__")),
+        "dataclass": ({"__dataclass_fields__": {}}, ("d",)),
+    }
+    for size in (1, 2, 3):
+        for combo in itertools.combinations(sorted(pieces), size):
+            namespace: Dict[str, Any] = {"__module__": __name__, "__qualname__": "C"}
+            names: Tuple[str, ...] = ()
+            for piece in combo:
+                namespace.update(pieces[piece][0])
+                names += pieces[piece][1]
+            yield namespace, names
+
+
+def test_plain_lane_matches_the_general_steps() -> None:
+    from autoslots._classes import static_mro
+    from autoslots._layout import (
+        _plan_general,  # pyright: ignore[reportPrivateUsage]
+        _plan_plain,  # pyright: ignore[reportPrivateUsage]
+        plain_mro,
+    )
+
+    compared = 0
+    for root in _plain_roots():
+        mro = static_mro((root,))
+        assert plain_mro(mro), root
+        for namespace, names in _bodies():
+            for reasons in (0, 1):
+                for options in (Options(), Options(weakref=False), Options(strict=True)):
+                    found = inference(*names, reasons=reasons)
+                    fast = _plan_plain("C", mro, namespace, found, options)
+                    general = _plan_general("C", (root,), namespace, found, options)
+                    if fast is None:  # (left to the general steps)
+                        assert "m" in namespace and type(namespace["m"]) is type(stale)
+                        continue
+                    assert fast == general, (root, namespace, names, reasons, options)
+                    compared += 1
+    assert compared > 1000
+
+
+def test_plain_mro_refuses_bases_that_bear_on_the_plan() -> None:
+    from autoslots import autoslots
+    from autoslots._classes import static_mro
+    from autoslots._layout import plain_mro
+
+    class WithDict:
+        pass
+
+    class Slotted:
+        __slots__ = ("a",)
+
+    class Cached:
+        __slots__ = ()
+        x = functools.cached_property(lambda self: 1)
+
+    class NamedMethod:
+        __slots__ = ()
+
+        def run(self) -> None:
+            pass
+
+    @autoslots(mixin=True)
+    class Mixin:
+        __slots__ = ()
+
+    with warnings.catch_warnings():  # (newer versions: "non-string key in the __dict__")
+        warnings.simplefilter("ignore", RuntimeWarning)
+        odd_key = type("OddKey", (), {"__slots__": (), 1: 2})
+    bases = (WithDict, Slotted, Cached, NamedMethod, Mixin, odd_key, int, tuple, Exception, dict)
+    for base in bases:
+        assert not plain_mro(static_mro((base,))), base
+
+
+def test_plain_lane_matches_over_standard_library_classes() -> None:
+    import argparse
+    import collections
+    import email.message
+    import fractions
+    import json.decoder
+    import logging
+    import string
+    import threading
+
+    from autoslots._build import clean_namespace
+    from autoslots._classes import static_mro
+    from autoslots._infer import infer_class
+    from autoslots._layout import (
+        _plan_general,  # pyright: ignore[reportPrivateUsage]
+        _plan_plain,  # pyright: ignore[reportPrivateUsage]
+        plain_mro,
+    )
+
+    compared = 0
+    modules = (argparse, collections, email.message, fractions, json.decoder, logging,
+               string, threading, functools)
+    for module in modules:
+        for value in vars(module).values():
+            if not isinstance(value, type) or not value.__flags__ & (1 << 9):
+                continue
+            bases = value.__bases__
+            mro = static_mro(bases)
+            if len(bases) != 1 or not plain_mro(mro):
+                continue
+            namespace = clean_namespace(value)
+            if "__slots__" in namespace:
+                namespace.pop("__slots__")
+            found = infer_class(value)
+            for options in (Options(), Options(weakref=False)):
+                try:
+                    fast: object = _plan_plain(value.__name__, mro, namespace, found, options)
+                except AutoSlotsError as exc:
+                    fast = str(exc)
+                if fast is None:
+                    continue  # (left to the general steps)
+                try:
+                    general: object = _plan_general(
+                        value.__name__, bases, namespace, found, options
+                    )
+                except AutoSlotsError as exc:
+                    general = str(exc)
+                assert fast == general, value
+                compared += 1
+    assert compared > 50
+
+
+def test_plain_lane_leaves_odd_namespace_keys_to_the_general_steps() -> None:
+    from autoslots import autoslots
+    from autoslots._layout import _plan_plain  # pyright: ignore[reportPrivateUsage]
+
+    namespace: Dict[Any, Any] = {"__module__": __name__, 1: 2}
+    assert _plan_plain("C", (object,), namespace, inference("a"), Options()) is None
+    with pytest.raises(AttributeError):
+        plan("a", bases=(object,), namespace=namespace)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        odd = type("Odd", (), {1: 2, "__init__": lambda self: setattr(self, "a", 1)})
+    with pytest.raises(AttributeError):
+        autoslots(odd)
+
+
+def test_plain_lane_leaves_other_values_to_the_general_steps() -> None:
+    """Values whose descriptor check may run code take the general steps (and their
+    errors)."""
+    from autoslots._layout import _plan_plain  # pyright: ignore[reportPrivateUsage]
+
+    class Meta(type):
+        def __getattr__(cls, name: str) -> Any:
+            raise RuntimeError(f"asked for {name}")
+
+    class Odd(metaclass=Meta):
+        pass
+
+    namespace = {"__module__": __name__, "odd": Odd()}
+    assert _plan_plain("C", (object,), namespace, inference("a"), Options()) is None
+    with pytest.raises(RuntimeError, match="asked for __set__"):
+        plan("a", bases=(object,), namespace=namespace)
