@@ -53,7 +53,10 @@ def test_three_variants_each_measured(report: Dict[str, Any]) -> None:
         assert variant["count"] == COUNT
         assert variant["build_seconds"] > 0
         if sys.platform.startswith("linux"):
-            assert variant["peak_rss_bytes"] > variant["rss_before_bytes"] > 0
+            # (both are the process's peak: at this small count the instances may fit in
+            # memory that importing and compiling already made resident, so the peak
+            # need not rise)
+            assert variant["peak_rss_bytes"] >= variant["rss_before_bytes"] > 0
 
 
 def test_megabytes_saved_follow_from_the_bytes(report: Dict[str, Any]) -> None:
