@@ -1,6 +1,7 @@
 """What it costs to create a class: plain vs ``@autoslots`` vs ``AutoSlots`` vs alternatives.
 
-    python benchmarks/bench_class_creation.py
+    python benchmarks/bench_class_creation.py          # this interpreter
+    python benchmarks/bench_class_creation.py --all    # every CPython 3.9-3.13 found
 
 Every variant is the seed's ``Image`` class with the same four methods (``__init__``, which
 calls the ``_setup`` helper, ``_setup``, ``area`` and ``describe``).  Each timed call executes
@@ -9,7 +10,9 @@ a freshly compiled copy of the variant's source (compiled before timing, from a 
 of one class statement as a module import pays it.  The result is the minimum over several
 repeats, in microseconds per class, with the ratio to the plain class.  The table is printed
 and written to docs/benchmarks-class-creation.md (``--output`` to change, ``--output -`` for
-none).
+none).  ``--all`` runs this script in the bench environment of each CPython 3.9-3.13 that
+``benchmarks/run_all.py`` finds or makes (``.bench-venvs/``), one after the other, and
+writes one table for them all; ``--json`` prints one interpreter's figures as JSON.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from __future__ import annotations
 import argparse
 import datetime
 import gc
+import json
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +35,10 @@ from typing import Any, Dict, List, Optional
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks-class-creation.md"
 COMMAND = "python benchmarks/bench_class_creation.py"
+COMMAND_ALL = "python benchmarks/bench_class_creation.py --all"
+# The project's targets for class creation.
+MAX_RATIO = 10.0  # @autoslots / plain class, at most
+MIN_CHEAPER = 4.0  # dataclass(slots=True) / @autoslots, at least
 
 # The class bodies, indented as they stand under a class statement.
 INIT = """
@@ -196,15 +205,129 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument(
         "--output", default=str(DEFAULT_OUTPUT), help="markdown file to write, - for none"
     )
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
+    parser.add_argument(
+        "--all", action="store_true", help="every CPython 3.9-3.13 found, in one table"
+    )
     args = parser.parse_args(argv)
+    if args.all:
+        return _run_all(args.repeats, args.budget, args.output)
     load = _load_average()
     results = measure(args.repeats, args.budget)
+    if args.json:
+        print(json.dumps({"python": _python(), "load": load, "seconds": results}))
+        return 0
     text = report(results, args.repeats, load)
     print(text)
     if args.output != "-":
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"written to {args.output}")
     return 0
+
+
+def _python() -> str:
+    return (
+        f"{platform.python_implementation()} {platform.python_version()} "
+        f"({platform.python_compiler()})"
+    )
+
+
+def _run_all(repeats: int, budget: float, output: str) -> int:
+    """This script in each bench environment, one after the other; one table."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import run_all  # (finds the interpreters and makes their environments)
+
+    runs: List[Dict[str, Any]] = []
+    for version in run_all.VERSIONS:
+        python = run_all.ensure_venv(version, ROOT / ".bench-venvs", install=True)
+        if python is None:
+            continue
+        done = subprocess.run(
+            [str(python), __file__, "--json", "--repeats", str(repeats), "--budget",
+             str(budget)],
+            capture_output=True, text=True, cwd=ROOT, timeout=900,
+        )
+        if done.returncode != 0:
+            print(f"{python} failed:\n{done.stderr}", file=sys.stderr)
+            return 1
+        runs.append(json.loads(done.stdout))
+    if not runs:
+        print("no CPython 3.9-3.13 found", file=sys.stderr)
+        return 1
+    text = report_all(runs, repeats)
+    print(text)
+    if output != "-":
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"written to {output}")
+    return 0
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "**missed**"
+
+
+def report_all(runs: List[Dict[str, Any]], repeats: int) -> str:
+    """One table: µs per class and the ratio to the plain class, per interpreter."""
+    heads = [run["python"].split(" (")[0] for run in runs]
+    lines = [
+        "# Benchmark: class creation",
+        "",
+        "What one class statement costs (the `Image` class of the seed story: four methods,",
+        "`__init__` calls the `_setup` helper; six attributes), on each CPython found.",
+        f"Minimum of {repeats} repeats, each executing freshly compiled copies of the class",
+        "statement, in microseconds per class; in brackets the ratio to the plain class of",
+        "the same interpreter (all variants of one interpreter are measured in one run).",
+        "",
+        "| variant | " + " | ".join(heads) + " |",
+        "|---|" + "---:|" * len(runs),
+    ]
+    for name in VARIANTS:
+        cells = []
+        for run in runs:
+            seconds = run["seconds"].get(name)
+            plain = run["seconds"]["plain class"]
+            if seconds is None:
+                cells.append("—")
+            else:
+                cells.append(f"{seconds * 1e6:.1f} ({seconds / plain:.1f}x)")
+        lines.append(f"| {_markdown(name)} | " + " | ".join(cells) + " |")
+    lines += ["", "## Targets", "", "| target | " + " | ".join(heads) + " |",
+              "|---|" + "---|" * len(runs)]
+    for form in ("@autoslots", "AutoSlots base class"):
+        cells = []
+        for run in runs:
+            ratio = run["seconds"][form] / run["seconds"]["plain class"]
+            cells.append(f"{_verdict(ratio <= MAX_RATIO)} · {ratio:.1f}x")
+        lines.append(
+            f"| {_markdown(form)} ≤ {MAX_RATIO:.0f} x plain class | " + " | ".join(cells) + " |"
+        )
+    for form in ("@autoslots", "AutoSlots base class"):
+        cells = []
+        for run in runs:
+            dataclass_seconds = run["seconds"].get("dataclass(slots=True)")
+            if dataclass_seconds is None:
+                cells.append("n/a (no `slots=True` before 3.10)")
+                continue
+            cheaper = dataclass_seconds / run["seconds"][form]
+            cells.append(f"{_verdict(cheaper >= MIN_CHEAPER)} · {cheaper:.1f}x cheaper")
+        lines.append(
+            f"| {_markdown(form)} ≥ {MIN_CHEAPER:.0f} x cheaper than `dataclass(slots=True)` | "
+            + " | ".join(cells)
+            + " |"
+        )
+    loads = ", ".join(f"{head}: {run['load']}" for head, run in zip(heads, runs))
+    lines += [
+        "",
+        f"- Machine: {machine()}; load average at the start of each run: {loads}",
+        f"- Date: {datetime.date.today().isoformat()}",
+        f"- Reproduce: `{COMMAND_ALL}`; one interpreter: `{COMMAND}`",
+        "  (in a venv with `pip install -e .`)",
+        "",
+        "Class creation is paid once per class, at import; instance creation and attribute",
+        "access are what a running program pays ([benchmarks](benchmarks.md)).",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
