@@ -2305,7 +2305,9 @@ _dispatch()
 # lists below) ends the pass, and the interpreter above reads the function.  The tests
 # compare both over the standard library's code.
 _F_BAIL, _F_PLAIN, _F_JUMP, _F_GOTO, _F_END = 0, 1, 2, 3, 4
-_F_LOAD_FAST, _F_LOAD_FAST2, _F_STORE_FAST, _F_STORE_FAST2, _F_STORE_LOAD = 5, 6, 7, 8, 9
+# (_F_THEN_LOAD: two locals, the second loaded; the instance as the first, loaded under
+# the second or stored, is left to the interpreter)
+_F_LOAD_FAST, _F_THEN_LOAD, _F_STORE_FAST, _F_STORE_FAST2 = 5, 6, 7, 8
 _F_LOAD_ATTR, _F_STORE_ATTR, _F_LOAD_GLOBAL, _F_DUP, _F_SWAP = 10, 11, 12, 13, 14
 _F_CALL, _F_PRECALL, _F_DEREF, _F_SUPER_ATTR = 15, 16, 17, 18
 
@@ -2313,10 +2315,10 @@ _FAST_SPECIAL: Dict[str, int] = {
     "LOAD_FAST": _F_LOAD_FAST,
     "LOAD_FAST_CHECK": _F_LOAD_FAST,
     "LOAD_FAST_AND_CLEAR": _F_LOAD_FAST,
-    "LOAD_FAST_LOAD_FAST": _F_LOAD_FAST2,
+    "LOAD_FAST_LOAD_FAST": _F_THEN_LOAD,
     "STORE_FAST": _F_STORE_FAST,
     "STORE_FAST_STORE_FAST": _F_STORE_FAST2,
-    "STORE_FAST_LOAD_FAST": _F_STORE_LOAD,
+    "STORE_FAST_LOAD_FAST": _F_THEN_LOAD,
     "LOAD_ATTR": _F_LOAD_ATTR,
     "LOAD_METHOD": _F_LOAD_ATTR,
     "STORE_ATTR": _F_STORE_ATTR,
@@ -2585,13 +2587,7 @@ def _fast_scan(
         elif k == _F_STORE_FAST:
             if arg in inst:
                 return None
-        elif k == _F_LOAD_FAST2:
-            if arg >> 4 in inst:
-                return None
-            if arg & 15 in inst:
-                loads += 1
-                self_at = nxt
-        elif k == _F_STORE_LOAD:
+        elif k == _F_THEN_LOAD:
             if arg >> 4 in inst:
                 return None
             if arg & 15 in inst:
