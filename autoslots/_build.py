@@ -379,24 +379,9 @@ def fix_class_cells(new_cls: type, old_cls: type) -> None:
     properties, singledispatch registries and the autoslots descriptors.
     """
     seen: set[int] = set()
-    stack: List[object] = []
+    stack: List[object] = list(new_cls.__dict__.values())
     inert = _INERT_TYPES
     function_type = types.FunctionType
-    value: object
-    for value in new_cls.__dict__.values():
-        # (what the loop below skips at once, skipped before it is stacked)
-        kind: type = type(value)
-        if kind is function_type:
-            method: types.FunctionType = value  # type: ignore[assignment]
-            if (
-                method.__closure__ is None
-                and getattr(method, "__wrapped__", None) is None
-                and getattr(method, "registry", None) is None
-            ):
-                continue
-        elif kind in inert:
-            continue
-        stack.append(value)
     while stack:
         obj = stack.pop()
         kind = type(obj)
