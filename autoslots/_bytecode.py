@@ -2396,7 +2396,7 @@ _FAST_STEPS = [2 + 2 * _CACHE_COUNTS[op] for op in range(256)]
 _FIRST_LOCAL = frozenset({0})
 _ATTR_SHIFT = 1 if _GE312 else 0  # LOAD_ATTR's name index is arg >> 1 on 3.12+
 _GLOBAL_SHIFT = 1 if _GE311 else 0  # LOAD_GLOBAL's on 3.11+
-# An attribute of the instance read or written, as the fast pass sees it: (offset, name).
+# A call of ``type`` on the instance, as the fast pass sees it: (offset, how it is named).
 _FastFact = Tuple[int, str]
 
 
@@ -2421,8 +2421,8 @@ def _fast_scan(
     wide = _WIDE_JUMPS
     attr_shift = _ATTR_SHIFT
     plain, load_fast, load_attr, store_attr = _F_PLAIN, _F_LOAD_FAST, _F_LOAD_ATTR, _F_STORE_ATTR
-    writes: List[_FastFact] = []
-    reads: Dict[str, List[int]] = {}  # name -> offsets
+    writes: Dict[str, List[int]] = {}  # name -> offsets
+    reads: Dict[str, List[int]] = {}
     # ``type(inst)`` (the instance passed to the builtin: an escape, as the interpreter
     # reports it) and ``inst.__class__``, each followed by an attribute of the class
     # (``type(self).__name__``); nothing else may be done with the class.
@@ -2511,7 +2511,11 @@ def _fast_scan(
             else:
                 return None  # a store on another object
             used += 1
-            writes.append((i, name))
+            at = writes.get(name)
+            if at is None:
+                writes[name] = [i]
+            else:
+                at.append(i)
         elif k == _F_LOAD_GLOBAL:
             name = names[arg >> _GLOBAL_SHIFT]
             chain = globals_.get(name, missing)
@@ -2607,8 +2611,8 @@ def _fast_scan(
                 if start <= target < end:
                     return None  # a loop back into code taken for dead: rare, not worth it
     return CodeFacts(
-        _sites_by_name(code, qualname, writes) if writes else {},
-        _LazyReads(code, qualname, reads) if reads else {},
+        _LazySites(code, qualname, writes) if writes else {},
+        _LazySites(code, qualname, reads) if reads else {},
         {},
         _type_escapes(code, qualname, escapes) if escapes else [],
         [],
@@ -2619,7 +2623,7 @@ def _type_escapes(code: types.CodeType, qualname: str, calls: List[_FastFact]) -
     """``type(inst)`` calls as the interpreter reports them (one per line)."""
     out: List[Escape] = []
     filename = code.co_filename
-    for (_, name), line in zip(calls, _lines_at(code, calls)):
+    for (_, name), line in zip(calls, _lines_at(code, [at for at, _ in calls])):
         callee = _TYPE_CALLEES.get(name)
         if callee is None:
             callee = _TYPE_CALLEES[name] = CalleeRef("global", (name,))
@@ -2633,32 +2637,23 @@ def _type_escapes(code: types.CodeType, qualname: str, calls: List[_FastFact]) -
 _TYPE_CALLEES: Dict[str, CalleeRef] = {}
 
 
-def _sites_by_name(
-    code: types.CodeType, qualname: str, found: List[_FastFact]
-) -> Dict[str, List[Site]]:
-    """name -> its sites, one per line, from facts in offset order."""
-    out: Dict[str, List[Site]] = {}
+def _sites_at(code: types.CodeType, qualname: str, offsets: List[int]) -> List[Site]:
+    """The sites of facts at ``offsets`` (in order): one per line, in order of first use."""
+    out: List[Site] = []
     filename = code.co_filename
-    lines = _lines_at(code, found)
-    last = lines[0]
-    site = _make_site(qualname, filename, last)
-    for (_, name), line in zip(found, lines):
-        if line != last:
-            site = _make_site(qualname, filename, line)
-            last = line
-        at = out.get(name)
-        if at is None:
-            out[name] = [site]
-        elif at[-1] is not site and site not in at:
-            at.append(site)
+    seen: Set[int] = set()
+    for line in _lines_at(code, offsets):
+        if line not in seen:
+            seen.add(line)
+            out.append(_make_site(qualname, filename, line))
     return out
 
 
-class _LazyReads(Mapping[str, List[Site]]):
-    """The fast pass's reads: the names at once, their sites only when asked for.
+class _LazySites(Mapping[str, List[Site]]):
+    """The fast pass's writes or reads: the names at once, their sites only when asked for.
 
-    The driver needs the sites of a few names at most (those nothing in the class
-    sets, for explain()'s notes), so the lines of the others are never looked up.
+    Building a class needs the names only: the sites are for ``explain()`` and its notes
+    (reads of names nothing in the class sets), so most lines are never looked up.
     """
 
     __slots__ = ("_code", "_offsets", "_qualname", "_sites")
@@ -2675,8 +2670,7 @@ class _LazyReads(Mapping[str, List[Site]]):
             known = self._sites = {}
         sites = known.get(name)
         if sites is None:
-            found = [(offset, name) for offset in self._offsets[name]]
-            sites = known[name] = _sites_by_name(self._code, self._qualname, found)[name]
+            sites = known[name] = _sites_at(self._code, self._qualname, self._offsets[name])
         return sites
 
     def __iter__(self) -> Iterator[str]:
@@ -2689,8 +2683,9 @@ class _LazyReads(Mapping[str, List[Site]]):
         return f"{{{', '.join(f'{name!r}: {self[name]!r}' for name in self)}}}"
 
 
-def _lines_at(code: types.CodeType, facts: List[_FastFact]) -> List[int]:
-    """The line of each fact (facts in offset order): one walk over the line table."""
+def _lines_at(code: types.CodeType, offsets: List[int]) -> List[int]:
+    """The line of the instruction at each offset (in order): one walk over the line
+    table."""
     out: List[int] = []
     line = code.co_firstlineno
     co_lines = getattr(code, "co_lines", None)
@@ -2701,8 +2696,7 @@ def _lines_at(code: types.CodeType, facts: List[_FastFact]) -> List[int]:
         size = len(table)
         k = 0
         at = 0
-        for fact in facts:
-            offset = fact[0]
+        for offset in offsets:
             while k < size and at + table[k] <= offset:
                 at += table[k]
                 step = table[k + 1]
@@ -2712,8 +2706,7 @@ def _lines_at(code: types.CodeType, facts: List[_FastFact]) -> List[int]:
         return out
     ranges = cast("Iterator[Tuple[int, int, Optional[int]]]", iter(co_lines()))
     end = 0
-    for fact in facts:
-        offset = fact[0]
+    for offset in offsets:
         while offset >= end:
             _, end, found = next(ranges)
             if found is not None:

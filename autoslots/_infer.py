@@ -35,7 +35,16 @@ from typing import (
 
 from ._classes import CONTAINER_TYPES, LAYOUT_TYPES, SCALAR_TYPES, lookup, static_mro
 from ._classes import MISSING as _MISSING
-from ._model import CalleeRef, CodeFacts, EngineUnsupported, Escape, Reason, Site
+from ._model import (
+    CalleeRef,
+    CodeFacts,
+    EngineUnsupported,
+    Escape,
+    Reason,
+    Site,
+    SiteMap,
+    Sites,
+)
 
 # How deep the driver follows the instance into functions outside the class body.
 _MAX_FOLLOW_DEPTH = 8
@@ -55,7 +64,9 @@ class Inference:
     name: str
     qualname: str
     module: str
-    slots: Dict[str, List[Site]] = field(default_factory=lambda: {})
+    # name -> where the class's code sets it (a ``SiteMap``: the sites of a name are
+    # made when asked for).
+    slots: Sites = field(default_factory=lambda: {})
     cached_properties: List[str] = field(default_factory=lambda: [])
     reasons: List[Reason] = field(default_factory=lambda: [])
     engines: Dict[str, str] = field(default_factory=lambda: {})
@@ -163,7 +174,8 @@ class _Driver:
         self.mro = static_mro(bases)
         self.engine_order = _ENGINES if engine == "auto" else (engine,)
         self.result = Inference(name, qualname, module)
-        self.writes: Dict[str, List[Site]] = {}
+        # name -> the engines' mappings that hold its sites (joined by ``SiteMap``).
+        self.writes: Dict[str, List[Sites]] = {}
         # Each function's reads, in reading order: only ``_check_reads`` needs them,
         # merged, and only for the names nothing sets.
         self.reads: List[Mapping[str, List[Site]]] = []
@@ -180,7 +192,7 @@ class _Driver:
         self._drop_descriptor_names()
         self._check_reads()
         writes = self.writes
-        self.result.slots = {attr: writes[attr] for attr in sorted(writes)}
+        self.result.slots = SiteMap({attr: writes[attr] for attr in sorted(writes)})
         return self.result
 
     def _class_readers(self) -> List[_Reader]:
@@ -309,13 +321,13 @@ class _Driver:
             self.result.reasons.append(last.reason)
             return
         if facts.writes:
-            _merge_sites(self.writes, facts.writes)
+            _add_part(self.writes, facts.writes)
         self.reads.append(facts.reads)  # (even when empty: testing a lazy mapping costs more)
         if reader.other_objects and facts.other_writes:
             # Writes on objects that may be instances of the class (another node
             # of a tree, an alias the engine could not follow): slotting them is
             # safe, missing one would break the class.
-            _merge_sites(self.writes, facts.other_writes)
+            _add_part(self.writes, facts.other_writes)
         if facts.reasons:
             self.result.reasons.extend(facts.reasons)
         if facts.escapes:
@@ -420,16 +432,19 @@ class _Driver:
         filename = _module_file(self.result.module)
         line = lineno if isinstance(lineno, int) else 0
         site = Site(f"{self.qualname} (class annotations)", filename, line)
+        found: Dict[str, List[Site]] = {}
         for attr, annotation in cast("Dict[str, object]", annotations).items():
             if attr in self.namespace or _is_class_variable(annotation):
                 continue
-            self.writes.setdefault(attr, []).append(site)
+            found[attr] = [site]
+        if found:
+            _add_part(self.writes, found)
 
     def _drop_descriptor_names(self) -> None:
-        class_sites = self.writes.get("__class__")
-        if class_sites:
+        class_parts = self.writes.get("__class__")
+        if class_parts:
             self._reason(
-                class_sites[0],
+                class_parts[0]["__class__"][0],
                 "assigns self.__class__; a slotted instance can only change to a class "
                 "with the same slots",
             )
@@ -535,15 +550,14 @@ def _import_engine(name: str) -> types.ModuleType:
     return _engine_modules[name]
 
 
-def _merge_sites(into: Dict[str, List[Site]], sites_by_name: Dict[str, List[Site]]) -> None:
-    """Add the engine's sites to ``into`` (the lists of a CodeFacts are the caller's:
-    the engines make new ones for every scan)."""
-    for attr, sites in sites_by_name.items():
+def _add_part(into: Dict[str, List[Sites]], part: Sites) -> None:
+    """Note that ``part`` holds sites of each of its names (without making them)."""
+    for attr in part:
         known = into.get(attr)
         if known is None:
-            into[attr] = sites
+            into[attr] = [part]
         else:
-            known.extend(sites)
+            known.append(part)
 
 
 def _reader(

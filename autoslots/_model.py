@@ -9,7 +9,7 @@ other code, and what cannot be proven.  They know nothing about classes; the dri
 from __future__ import annotations
 
 from dataclasses import FrozenInstanceError, dataclass, field
-from typing import Callable, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 
 class Site:
@@ -139,18 +139,23 @@ class Escape:
     site: Site
 
 
+# name -> its sites, where the sites may be made only when a name is asked for (see
+# ``SiteMap`` and the bytecode engine's lazy mappings).
+Sites = Mapping[str, List[Site]]
+
+
 @dataclass
 class CodeFacts:
     """What one function (with all code nested in it) does with the tracked instance.
 
     Attribute names are as stored at run time: private names are already mangled
-    (``self.__x`` in class ``C`` is ``_C__x``).  Every scan returns new dicts and lists:
-    the caller may keep and extend them.
+    (``self.__x`` in class ``C`` is ``_C__x``).  Every scan returns new mappings and
+    lists: the caller may keep them.  ``writes`` and ``reads`` may be mappings that
+    make a name's sites only when asked for it (the names themselves are known at once).
     """
 
-    writes: Dict[str, List[Site]] = field(default_factory=lambda: {})
-    # (a mapping that may find the sites of a name only when asked for it)
-    reads: Mapping[str, List[Site]] = field(default_factory=lambda: {})
+    writes: Sites = field(default_factory=lambda: {})
+    reads: Sites = field(default_factory=lambda: {})
     # Attribute names written on objects that are not provably the tracked instance
     # and not a class object (``other.x = v``, ``self.left.parent = self``,
     # ``for i, o in enumerate([self]): o.y = 1``, ``self.fluent().z = 1``): any of them may
@@ -162,33 +167,71 @@ class CodeFacts:
     reasons: List[Reason] = field(default_factory=lambda: [])
 
     def add_write(self, name: str, site: Site) -> None:
-        self.writes.setdefault(name, []).append(site)
+        writes = self.writes = _own(self.writes)
+        writes.setdefault(name, []).append(site)
 
     def add_other_write(self, name: str, site: Site) -> None:
         self.other_writes.setdefault(name, []).append(site)
 
     def add_read(self, name: str, site: Site) -> None:
-        self._own_reads().setdefault(name, []).append(site)
-
-    def _own_reads(self) -> Dict[str, List[Site]]:
-        reads = self.reads
-        if isinstance(reads, dict):
-            return reads
-        own = {name: list(sites) for name, sites in reads.items()}
-        self.reads = own
-        return own
+        reads = self.reads = _own(self.reads)
+        reads.setdefault(name, []).append(site)
 
     def merge(self, other: CodeFacts) -> None:
-        for name, sites in other.writes.items():
-            self.writes.setdefault(name, []).extend(sites)
+        if other.writes:
+            writes = self.writes = _own(self.writes)
+            for name, sites in other.writes.items():
+                writes.setdefault(name, []).extend(sites)
         if other.reads:
-            reads = self._own_reads()
+            reads = self.reads = _own(self.reads)
             for name, sites in other.reads.items():
                 reads.setdefault(name, []).extend(sites)
         for name, sites in other.other_writes.items():
             self.other_writes.setdefault(name, []).extend(sites)
         self.escapes.extend(other.escapes)
         self.reasons.extend(other.reasons)
+
+
+def _own(sites: Sites) -> Dict[str, List[Site]]:
+    """``sites`` as a dict of lists that may be changed (made from a lazy mapping)."""
+    if isinstance(sites, dict):
+        return sites
+    return {name: list(found) for name, found in sites.items()}
+
+
+class SiteMap(Mapping[str, List[Site]]):
+    """name -> its sites, joined from the mappings of several functions.
+
+    The names are known at once; a name's sites are joined (and the lazy mappings make
+    theirs) only when that name is asked for: building a class needs the names, only
+    ``explain()`` and messages need the sites.
+    """
+
+    __slots__ = ("_joined", "_parts")
+
+    def __init__(self, parts: Dict[str, List[Sites]]) -> None:
+        self._parts = parts  # name -> the mappings that hold its sites, in order
+        self._joined: Dict[str, List[Site]] = {}
+
+    def __getitem__(self, name: str) -> List[Site]:
+        joined = self._joined.get(name)
+        if joined is None:
+            joined = self._joined[name] = [
+                site for part in self._parts[name] for site in part[name]
+            ]
+        return joined
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._parts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def __repr__(self) -> str:
+        return f"SiteMap({dict(self.items())!r})"
 
 
 class EngineUnsupported(Exception):
