@@ -22,10 +22,13 @@ import types
 from dataclasses import dataclass, field
 from typing import (
     Any,
+    Callable,
     Dict,
+    FrozenSet,
     Iterator,
     List,
     Mapping,
+    NamedTuple,
     Optional,
     Set,
     Tuple,
@@ -79,33 +82,20 @@ class Inference:
     notes: List[Reason] = field(default_factory=lambda: [])
 
 
-class _Reader:
-    """One function to read: which local holds the instance, or which makes instances.
+class _Reader(NamedTuple):
+    """One function to read: which locals hold the instance, or which makes instances.
 
-    (A plain class with ``__slots__``: a class creation makes several, and a frozen
-    dataclass's ``__init__`` costs several times more.)
+    (A named tuple: a class creation makes several, and a tuple is the cheapest.)
     """
 
-    __slots__ = ("closure", "code", "factory", "globals_", "other_objects", "qualname", "tracked")
-
-    def __init__(
-        self,
-        code: types.CodeType,
-        qualname: str,
-        globals_: Mapping[str, object],
-        closure: Optional[Tuple[Any, ...]],
-        tracked: Tuple[str, ...] = (),
-        factory: Optional[str] = None,
-        other_objects: bool = True,
-    ) -> None:
-        self.code = code
-        self.qualname = qualname
-        self.globals_ = globals_
-        self.closure = closure
-        self.tracked = tracked
-        self.factory = factory
-        # Whether its writes on other objects count (see ``_follow``).
-        self.other_objects = other_objects
+    code: types.CodeType
+    qualname: str
+    globals_: Mapping[str, object]
+    closure: Optional[Tuple[Any, ...]]
+    tracked: FrozenSet[str] = frozenset()
+    factory: Optional[str] = None
+    # Whether its writes on other objects count (see ``_follow``).
+    other_objects: bool = True
 
 
 # Exact types of class-body values that hold no function to read: names such as
@@ -181,7 +171,7 @@ class _Driver:
         self.reads: List[Mapping[str, List[Site]]] = []
         # (id of the code, tracked, factory, id of the closure) -> the reader, kept: two
         # methods wrapped by one decorator share the wrapper's code but not its closure.
-        self.seen: Dict[Tuple[int, Tuple[str, ...], Optional[str], int], _Reader] = {}
+        self.seen: Dict[Tuple[int, FrozenSet[str], Optional[str], int], _Reader] = {}
 
     # -- the pipeline -------------------------------------------------------------
 
@@ -221,7 +211,7 @@ class _Driver:
                                 func.__qualname__,
                                 func.__globals__,
                                 func.__closure__,
-                                (first,),
+                                frozenset((first,)),
                             )
                         )
                     continue
@@ -285,14 +275,15 @@ class _Driver:
             if isinstance(method, types.FunctionType):
                 code = method.__code__
                 if code.co_argcount >= 2:
-                    yield _reader(method, tracked=(code.co_varnames[1],))
+                    yield _reader(method, tracked=frozenset((code.co_varnames[1],)))
 
     # -- reading one function -----------------------------------------------------
 
     def _read(self, reader: _Reader, depth: int) -> None:
+        code, qualname, globals_, closure, tracked, factory, _ = reader
         # (ids: hashing a code object hashes its bytecode; the reader, kept below, keeps
         # the code and the closure alive, so their ids stay theirs during the run)
-        key = (id(reader.code), reader.tracked, reader.factory, id(reader.closure))
+        key = (id(code), tracked, factory, id(closure))
         seen = self.seen
         if key in seen:
             return
@@ -301,20 +292,20 @@ class _Driver:
         facts: Optional[CodeFacts] = None
         last: Optional[EngineUnsupported] = None
         for engine_name in self.engine_order:
-            module = _engine_modules.get(engine_name) or _import_engine(engine_name)
+            scan = _scanners.get(engine_name) or _import_engine(engine_name)
             try:
-                facts = module.scan(
-                    reader.code,
-                    tracked=frozenset(reader.tracked),
-                    qualname=reader.qualname,
-                    globals_=reader.globals_,
-                    factory=reader.factory,
-                    closure=reader.closure,
+                facts = scan(
+                    code,
+                    tracked=tracked,
+                    qualname=qualname,
+                    globals_=globals_,
+                    factory=factory,
+                    closure=closure,
                 )
             except EngineUnsupported as exc:
                 last = exc
                 continue
-            self.result.engines[reader.qualname] = engine_name
+            self.result.engines[qualname] = engine_name
             break
         if facts is None:
             assert last is not None
@@ -362,7 +353,9 @@ class _Driver:
         # on its own object, not on ours: its other writes are left out.  A function
         # called unbound (a helper, a static method, a wrapped method) may write on
         # other instances of the class (``link(self, child)``): they count.
-        self._read(_reader(func, tracked=(param,), other_objects=not bound), depth + 1)
+        self._read(
+            _reader(func, tracked=frozenset((param,)), other_objects=not bound), depth + 1
+        )
 
     def _resolve(
         self, callee: CalleeRef, reader: _Reader
@@ -533,21 +526,22 @@ class _Driver:
 _CLASSVAR_TEXT = re.compile(r"""^[\s"']*(?:[\w.]+\.)?(?:ClassVar|InitVar)\b""")
 
 
-# The engine modules, once imported (``scan`` is looked up on them at each use; the
-# source engine is only imported where the bytecode engine cannot read a function).
-_engine_modules: Dict[str, types.ModuleType] = {}
+# The engines' ``scan`` functions, once imported (the source engine is only imported
+# where the bytecode engine cannot read a function).
+_scanners: Dict[str, Callable[..., CodeFacts]] = {}
 
 
-def _import_engine(name: str) -> types.ModuleType:
+def _import_engine(name: str) -> Callable[..., CodeFacts]:
     if name == "bytecode":
         from . import _bytecode
 
-        _engine_modules[name] = _bytecode
+        scan = _bytecode.scan
     else:
         from . import _source
 
-        _engine_modules[name] = _source
-    return _engine_modules[name]
+        scan = _source.scan
+    _scanners[name] = scan
+    return scan
 
 
 def _add_part(into: Dict[str, List[Sites]], part: Sites) -> None:
@@ -563,7 +557,7 @@ def _add_part(into: Dict[str, List[Sites]], part: Sites) -> None:
 def _reader(
     func: types.FunctionType,
     *,
-    tracked: Tuple[str, ...] = (),
+    tracked: FrozenSet[str] = frozenset(),
     factory: Optional[str] = None,
     other_objects: bool = True,
 ) -> _Reader:
@@ -600,7 +594,7 @@ def _function_readers(
             if factory_first:
                 yield _reader(current, factory=first)
             else:
-                yield _reader(current, tracked=(first,))
+                yield _reader(current, tracked=frozenset((first,)))
         wrapped = getattr(current, "__wrapped__", None)
         if wrapped is not None:
             stack.append(wrapped)
