@@ -163,7 +163,8 @@ class _Driver:
         self.namespace = namespace
         self.mro = static_mro(bases)
         self.engine_order = _ENGINES if engine == "auto" else (engine,)
-        self.result = Inference(name, qualname, module)
+        # (every field given: no default factory is called)
+        self.result = Inference(name, qualname, module, {}, [], [], {}, {}, [])
         # name -> the engines' mappings that hold its sites (joined by ``SiteMap``).
         self.writes: Dict[str, List[Sites]] = {}
         # Each function's reads, in reading order: only ``_check_reads`` needs them,
@@ -311,8 +312,7 @@ class _Driver:
             assert last is not None
             self.result.reasons.append(last.reason)
             return
-        if facts.writes:
-            _add_part(self.writes, facts.writes)
+        _add_part(self.writes, facts.writes)
         self.reads.append(facts.reads)  # (even when empty: testing a lazy mapping costs more)
         if reader.other_objects and facts.other_writes:
             # Writes on objects that may be instances of the class (another node
@@ -495,7 +495,7 @@ class _Driver:
                     and attr not in namespace
                     and not (attr.startswith("__") and attr.endswith("__"))
                 ):
-                    unset[attr] = reads[attr][0]  # (only these names' sites are needed)
+                    unset[attr] = reads[attr][0]  # (only these names' sites are made)
         if not unset or self._has_getattr_hook():
             return
         for attr in sorted(unset):
