@@ -328,16 +328,15 @@ class _Driver:
     # -- following the instance into other code -----------------------------------
 
     def _follow(self, escape: Escape, reader: _Reader, depth: int) -> None:
-        what = f"the instance is passed to {escape.callee.describe()}"
         if escape.position is None:
-            self._reason(escape.site, f"{what} in a way that cannot be followed (*args/**kwargs)")
+            self._passed(escape, " in a way that cannot be followed (*args/**kwargs)")
             return
         if depth >= _MAX_FOLLOW_DEPTH:
-            self._reason(escape.site, f"{what}, nested too deeply to follow")
+            self._passed(escape, ", nested too deeply to follow")
             return
         target = self._resolve(escape.callee, reader)
         if isinstance(target, str):
-            self._reason(escape.site, f"{what}, which {target}")
+            self._passed(escape, f", which {target}")
             return
         if target is None:
             return  # code that cannot touch the instance's attributes (a builtin)
@@ -347,7 +346,7 @@ class _Driver:
             position += 1 if bound else 0
         param = _parameter_at(func.__code__, position)
         if param is None:
-            self._reason(escape.site, f"{what}, which receives it through *args/**kwargs")
+            self._passed(escape, ", which receives it through *args/**kwargs")
             return
         # A method called bound (``registry.adopt(self)``, ``nullcontext(self)``) writes
         # on its own object, not on ours: its other writes are left out.  A function
@@ -356,6 +355,11 @@ class _Driver:
         self._read(
             _reader(func, tracked=frozenset((param,)), other_objects=not bound), depth + 1
         )
+
+    def _passed(self, escape: Escape, why: str) -> None:
+        """A reason: the instance is passed to code that cannot be followed; ``why``
+        ends the sentence (made only here: most escapes are followed silently)."""
+        self._reason(escape.site, f"the instance is passed to {escape.callee.describe()}{why}")
 
     def _resolve(
         self, callee: CalleeRef, reader: _Reader
