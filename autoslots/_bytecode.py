@@ -2462,6 +2462,36 @@ def _fast_scan(
         arg = co[i + 1]
         if k == load_fast:
             if arg in inst:
+                # The instance's own attribute, read or written by the next instruction
+                # (the common case), is taken here at once: what the branches below do
+                # with the pair, without a turn of the loop for the second.
+                then = co[nxt]
+                then_kind = kinds[then]
+                if then_kind == load_attr and cell_at != i:
+                    name = names[co[nxt + 1] >> attr_shift]
+                    if name[:2] == "__":
+                        if name != "__class__":
+                            return None  # ``__dict__``, ``__setattr__`` ...
+                        classes += 1
+                        class_at = nxt + steps[then]
+                    at = reads.get(name)
+                    if at is None:
+                        reads[name] = [nxt]
+                    else:
+                        at.append(nxt)
+                    i = nxt + steps[then]
+                    continue
+                if then_kind == store_attr:
+                    name = names[co[nxt + 1]]
+                    if name[:2] == "__":
+                        return None
+                    at = writes.get(name)
+                    if at is None:
+                        writes[name] = [nxt]
+                    else:
+                        at.append(nxt)
+                    i = nxt + steps[then]
+                    continue
                 loads += 1
                 self_at = nxt
                 if type_at == i:
