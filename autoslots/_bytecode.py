@@ -2703,6 +2703,9 @@ class _LazySites(Mapping[str, List[Site]]):
             sites = known[name] = _sites_at(self._code, self._qualname, self._offsets[name])
         return sites
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._offsets
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._offsets)
 

@@ -165,8 +165,10 @@ class _Driver:
         self.engine_order = _ENGINES if engine == "auto" else (engine,)
         # (every field given: no default factory is called)
         self.result = Inference(name, qualname, module, {}, [], [], {}, {}, [])
-        # name -> the engines' mappings that hold its sites (joined by ``SiteMap``).
-        self.writes: Dict[str, List[Sites]] = {}
+        # The names the class's code sets, and the engines' mappings that hold where
+        # (joined by ``SiteMap`` when asked for).
+        self.writes: Set[str] = set()
+        self.write_parts: List[Sites] = []
         # Each function's reads, in reading order: only ``_check_reads`` needs them,
         # merged, and only for the names nothing sets.
         self.reads: List[Mapping[str, List[Site]]] = []
@@ -182,8 +184,7 @@ class _Driver:
         self._add_annotations()
         self._drop_descriptor_names()
         self._check_reads()
-        writes = self.writes
-        self.result.slots = SiteMap({attr: writes[attr] for attr in sorted(writes)})
+        self.result.slots = SiteMap(sorted(self.writes), self.write_parts)
         return self.result
 
     def _class_readers(self) -> List[_Reader]:
@@ -312,13 +313,13 @@ class _Driver:
             assert last is not None
             self.result.reasons.append(last.reason)
             return
-        _add_part(self.writes, facts.writes)
+        self._add_writes(facts.writes)
         self.reads.append(facts.reads)  # (even when empty: testing a lazy mapping costs more)
         if reader.other_objects and facts.other_writes:
             # Writes on objects that may be instances of the class (another node
             # of a tree, an alias the engine could not follow): slotting them is
             # safe, missing one would break the class.
-            _add_part(self.writes, facts.other_writes)
+            self._add_writes(facts.other_writes)
         if facts.reasons:
             self.result.reasons.extend(facts.reasons)
         if facts.escapes:
@@ -435,13 +436,19 @@ class _Driver:
                 continue
             found[attr] = [site]
         if found:
-            _add_part(self.writes, found)
+            self._add_writes(found)
+
+    def _add_writes(self, part: Sites) -> None:
+        """Note the names ``part`` sets (its sites are made only when asked for)."""
+        if part:
+            self.writes.update(part)
+            self.write_parts.append(part)
 
     def _drop_descriptor_names(self) -> None:
-        class_parts = self.writes.get("__class__")
-        if class_parts:
+        if "__class__" in self.writes:
+            first = next(part for part in self.write_parts if "__class__" in part)
             self._reason(
-                class_parts[0]["__class__"][0],
+                first["__class__"][0],
                 "assigns self.__class__; a slotted instance can only change to a class "
                 "with the same slots",
             )
@@ -450,9 +457,9 @@ class _Driver:
         mro = self.mro
         # Only a name that the body or a base defines can have an owner (found with one
         # C-level intersection per class rather than a lookup per name).
-        defined = writes.keys() & namespace.keys()
+        defined = writes.intersection(namespace)
         for klass in mro:
-            defined |= writes.keys() & klass.__dict__.keys()
+            defined.update(writes.intersection(klass.__dict__))
         if not defined:
             return
         value: object
@@ -475,7 +482,7 @@ class _Driver:
             if kind in _NOT_DATA_DESCRIPTOR_TYPES or kind is types.MemberDescriptorType:
                 continue  # plain data, a method; or a slot: the layout decides
             if hasattr(kind, "__set__") or hasattr(kind, "__delete__"):
-                del writes[attr]
+                writes.discard(attr)
                 self.result.descriptors[attr] = f"{kind.__name__} of {owner}"
 
     def _check_reads(self) -> None:
@@ -546,16 +553,6 @@ def _import_engine(name: str) -> Callable[..., CodeFacts]:
         scan = _source.scan
     _scanners[name] = scan
     return scan
-
-
-def _add_part(into: Dict[str, List[Sites]], part: Sites) -> None:
-    """Note that ``part`` holds sites of each of its names (without making them)."""
-    for attr in part:
-        known = into.get(attr)
-        if known is None:
-            into[attr] = [part]
-        else:
-            known.append(part)
 
 
 def _reader(

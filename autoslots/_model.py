@@ -9,7 +9,7 @@ other code, and what cannot be proven.  They know nothing about classes; the dri
 from __future__ import annotations
 
 from dataclasses import FrozenInstanceError, dataclass, field
-from typing import Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
 
 class Site:
@@ -207,28 +207,31 @@ class SiteMap(Mapping[str, List[Site]]):
     ``explain()`` and messages need the sites.
     """
 
-    __slots__ = ("_joined", "_parts")
+    __slots__ = ("_joined", "_names", "_parts")
 
-    def __init__(self, parts: Dict[str, List[Sites]]) -> None:
-        self._parts = parts  # name -> the mappings that hold its sites, in order
+    def __init__(self, names: Iterable[str], parts: List[Sites]) -> None:
+        self._names = dict.fromkeys(names)  # (in this order)
+        self._parts = parts  # the mappings that hold the sites, in order
         self._joined: Dict[str, List[Site]] = {}
 
     def __getitem__(self, name: str) -> List[Site]:
         joined = self._joined.get(name)
         if joined is None:
+            if name not in self._names:
+                raise KeyError(name)
             joined = self._joined[name] = [
-                site for part in self._parts[name] for site in part[name]
+                site for part in self._parts if name in part for site in part[name]
             ]
         return joined
 
     def __contains__(self, name: object) -> bool:
-        return name in self._parts
+        return name in self._names
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._parts)
+        return iter(self._names)
 
     def __len__(self) -> int:
-        return len(self._parts)
+        return len(self._names)
 
     def __repr__(self) -> str:
         return f"SiteMap({dict(self.items())!r})"
