@@ -134,15 +134,19 @@ def infer_namespace(
     namespace: Mapping[str, object],
     *,
     engine: str = "auto",
+    mro: Optional[Tuple[type, ...]] = None,
 ) -> Inference:
     """Infer the instance attributes of a class from its body's namespace.
 
     ``engine`` is ``"auto"`` (bytecode, falling back to source per function),
     ``"bytecode"`` or ``"source"`` (one engine only: the cross-check uses these).
+    ``mro``: ``static_mro(bases)``, where the caller has it already.
     """
     if engine != "auto" and engine not in _ENGINES:
         raise ValueError(f"engine must be 'auto', 'bytecode' or 'source', not {engine!r}")
-    driver = _Driver(name, qualname, module, bases, namespace, engine)
+    if mro is None:
+        mro = static_mro(bases)
+    driver = _Driver(name, qualname, module, mro, namespace, engine)
     return driver.run()
 
 
@@ -154,14 +158,14 @@ class _Driver:
         name: str,
         qualname: str,
         module: str,
-        bases: Tuple[type, ...],
+        mro: Tuple[type, ...],
         namespace: Mapping[str, object],
         engine: str,
     ) -> None:
         self.name = name
         self.qualname = qualname
         self.namespace = namespace
-        self.mro = static_mro(bases)
+        self.mro = mro  # (of the bases: the class itself may not exist yet)
         self.engine_order = _ENGINES if engine == "auto" else (engine,)
         # (every field given: no default factory is called)
         self.result = Inference(name, qualname, module, {}, [], [], {}, {}, [])
