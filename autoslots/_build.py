@@ -36,7 +36,7 @@ from typing import (
     overload,
 )
 
-from ._classes import LAYOUT_TYPES, MISSING, SCALAR_TYPES, lookup, static_mro
+from ._classes import LAYOUT_TYPES, MISSING, OBJECT_MRO, SCALAR_TYPES, static_mro
 from ._errors import AutoSlotsError, AutoSlotsWarning
 from ._infer import Inference, infer_namespace
 from ._layout import (
@@ -54,6 +54,8 @@ from ._runtime import (
     GENERATED,
     SlotCachedProperty,
     SlotDefault,
+    getstate,
+    setstate,
 )
 
 T = TypeVar("T")
@@ -66,7 +68,7 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 # Options are immutable: one instance serves every class that uses the defaults.
 DEFAULT_OPTIONS = Options()
 _HEAPTYPE = 1 << 9
-_OBJECT_MRO = object.__mro__
+_OBJECT_DICT = object.__dict__
 
 
 @overload
@@ -122,11 +124,12 @@ def _decorate(cls: Any, *, options: Options) -> Any:
         return cls
     name, qualname, module, bases = cls.__name__, cls.__qualname__, cls.__module__, cls.__bases__
     namespace = clean_namespace(cls)
-    inference = infer_namespace(name, qualname, module, bases, namespace)
     mro = static_mro(bases)
-    plain = plain_mro(mro)
+    inference = infer_namespace(name, qualname, module, bases, namespace, mro=mro)
+    plain = mro is OBJECT_MRO or plain_mro(mro)
     plan = plan_layout(name, bases, namespace, inference, options, mro, plain)
-    report(module, qualname, bases, namespace, inference, options, mro, plain)
+    if inference.reasons or not plain:  # (else there is nothing to report)
+        report(module, qualname, bases, namespace, inference, options, mro, plain)
     if not _needs_rebuild(cls, plan):
         plan.weakref = cls.__weakrefoffset__ != 0
         type.__setattr__(cls, RECORD_ATTR, Record(options, inference, plan))
@@ -143,6 +146,8 @@ def _decorate(cls: Any, *, options: Options) -> Any:
 
 
 def check_input(cls: Any) -> None:
+    if type(cls) is type and cls.__flags__ & _HEAPTYPE:
+        return  # the common case: a class of metaclass ``type`` (so no Enum) from Python
     if not isinstance(cls, type):
         raise AutoSlotsError(f"@autoslots decorates classes, not {cls!r}")
     name = cls.__qualname__
@@ -169,7 +174,7 @@ def clean_namespace(cls: type) -> Dict[str, Any]:
     }
     namespace.pop("__dict__", None)
     namespace.pop("__weakref__", None)
-    if isinstance(cls, abc.ABCMeta):
+    if type(cls) is not type and isinstance(cls, abc.ABCMeta):
         # ABCMeta computes these again for the new class.
         namespace.pop("_abc_impl", None)
         namespace.pop("__abstractmethods__", None)
@@ -197,7 +202,7 @@ def report(
     ``static_mro(bases)``, where the caller has it already; ``plain``: whether
     ``plain_mro(mro)`` holds (then no base is an autoslotted mixin with reasons).
     """
-    reasons = list(inference.reasons) if plain else all_reasons(inference, bases, mro)
+    reasons = inference.reasons if plain else all_reasons(inference, bases, mro)
     if not reasons or not needs_proof(qualname.rpartition(".")[2], bases, namespace, options):
         return
     lines = [f"{module}.{qualname} keeps its __dict__: its attribute set cannot be proven:"]
@@ -276,12 +281,14 @@ def prepare_namespace(
         result = dict(namespace)
     declared = "__slots__" in namespace
     result["__slots__"] = plan.slots
-    for attr, value in plan.defaults.items():
-        result[attr] = SlotDefault(attr, plan.storage[attr], value)
-    for attr, prop in plan.cached.items():
-        cached = SlotCachedProperty(prop.func, plan.storage[attr])
-        cached.__doc__ = prop.__doc__
-        result[attr] = cached
+    if plan.defaults:
+        for attr, value in plan.defaults.items():
+            result[attr] = SlotDefault(attr, plan.storage[attr], value)
+    if plan.cached:
+        for attr, prop in plan.cached.items():
+            cached = SlotCachedProperty(prop.func, plan.storage[attr])
+            cached.__doc__ = prop.__doc__
+            result[attr] = cached
     if not declared:
         # A hand-slotted body pickles as its author wrote it: Python's own
         # ``(dict, slots)`` state, which its subclasses' ``__setstate__`` may expect.
@@ -303,10 +310,16 @@ def _add_pickling(
     # refuse a class without ``__getstate__``.
     if not plan.slots and not _has_member(mro):
         return
-    only_object = mro is _OBJECT_MRO  # (``_inherited`` finds nothing in ``object``)
+    if mro is OBJECT_MRO:
+        # The common case: ``object`` has neither the user's methods nor an exception.
+        if "__getstate__" not in namespace:
+            namespace["__getstate__"] = getstate
+        if "__setstate__" not in namespace:
+            namespace["__setstate__"] = setstate
+        return
     for method in ("__getstate__", "__setstate__"):
         if method not in namespace:
-            inherited = MISSING if only_object else _inherited(mro, method)
+            inherited = _inherited(mro, method)
             if inherited is MISSING or inherited is None:
                 namespace[method] = GENERATED[method]
     for base in bases:
@@ -345,12 +358,18 @@ def _user_defined(
 def _inherited(mro: Tuple[type, ...], method: str) -> object:
     """A base's definition of ``method`` that is the user's (or a generated one), or
     MISSING."""
-    owner, value = lookup(mro, method)
-    if owner is None or owner is object:
-        return MISSING  # (``object``'s own methods: neither the user's nor generated)
-    if owner.__flags__ & _HEAPTYPE or value in GENERATED.values():
-        found: object = value
-        return found
+    for klass in mro:
+        if klass is object:
+            # (its own methods are neither the user's nor generated)
+            if method in _OBJECT_DICT:
+                return MISSING
+            continue
+        own = klass.__dict__
+        if method in own:
+            found: object = own[method]
+            if klass.__flags__ & _HEAPTYPE or found in GENERATED.values():
+                return found
+            return MISSING
     return MISSING
 
 
@@ -378,10 +397,36 @@ def fix_class_cells(new_cls: type, old_cls: type) -> None:
     ``__wrapped__`` chains, property accessors, class/static methods, cached
     properties, singledispatch registries and the autoslots descriptors.
     """
-    seen: set[int] = set()
-    stack: List[object] = list(new_cls.__dict__.values())
     inert = _INERT_TYPES
     function_type = types.FunctionType
+    # First, in one quick pass, what may hold a cell at all: most values are of inert
+    # types, most functions are plain (no closure, no ``__wrapped__``, no registry) and
+    # most tuples (``__slots__``) hold no callable.  The walk (``_fix_cells``) skips
+    # these by the same tests; only the rest goes to it.
+    stack: List[object] = []
+    for value in new_cls.__dict__.values():
+        kind = type(value)  # pyright: ignore[reportUnknownVariableType]  (a value: Any)
+        if kind in inert:
+            continue
+        if kind is function_type:
+            if (
+                value.__closure__ is None
+                and getattr(value, "__wrapped__", None) is None
+                and getattr(value, "registry", None) is None
+            ):
+                continue
+        elif kind is tuple and not any(map(callable, value)):
+            continue
+        stack.append(value)
+    if stack:
+        _fix_cells(stack, new_cls, old_cls)
+
+
+def _fix_cells(stack: List[object], new_cls: type, old_cls: type) -> None:
+    """:func:`fix_class_cells` for the values on ``stack`` (emptied) and all they hold."""
+    inert = _INERT_TYPES
+    function_type = types.FunctionType
+    seen: set[int] = set()
     while stack:
         obj = stack.pop()
         kind = type(obj)

@@ -26,6 +26,7 @@ LAYOUT_TYPES = frozenset(
 )
 
 _DEFAULT_MRO = type.mro
+OBJECT_MRO = object.__mro__
 
 
 def static_mro(bases: Tuple[type, ...]) -> Tuple[type, ...]:
@@ -34,11 +35,15 @@ def static_mro(bases: Tuple[type, ...]) -> Tuple[type, ...]:
     Falls back to a depth-first order where C3 has no solution (``type()`` will refuse
     such bases anyway).
     """
-    if len(bases) == 1 and type(bases[0]).mro is _DEFAULT_MRO:
-        # The common case, cheaply: one base's (C3) MRO is the new class's, after itself.
-        mro = getattr(bases[0], "__mro__", None)
-        if type(mro) is tuple:
-            return mro  # pyright: ignore[reportUnknownVariableType]  (a class's MRO)
+    if len(bases) == 1:
+        # The common cases, cheaply: one base's (C3) MRO is the new class's, after itself.
+        base = bases[0]
+        if base is object:
+            return OBJECT_MRO
+        if type(base).mro is _DEFAULT_MRO:
+            mro = getattr(base, "__mro__", None)
+            if type(mro) is tuple:
+                return mro  # pyright: ignore[reportUnknownVariableType]  (a class's MRO)
     sequences = [list(getattr(base, "__mro__", (base,))) for base in bases] + [list(bases)]
     result: List[type] = []
     while True:

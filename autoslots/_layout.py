@@ -63,13 +63,21 @@ class Plan:
     cached: Dict[str, Any] = field(default_factory=lambda: {})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Record:
     """What autoslots did to a class: stored on the class, read by ``explain()``."""
 
     options: Options
     inference: Inference
     plan: Plan
+
+    def __init__(self, options: Options, inference: Inference, plan: Plan) -> None:
+        # (the frozen dataclass's own ``__init__``, without its three calls of
+        # ``object.__setattr__``: every class creation makes a Record)
+        fields = self.__dict__
+        fields["options"] = options
+        fields["inference"] = inference
+        fields["plan"] = plan
 
 
 def get_record(cls: type) -> Optional[Record]:
@@ -79,6 +87,8 @@ def get_record(cls: type) -> Optional[Record]:
     except (AttributeError, TypeError):
         return None
     record = own.get(RECORD_ATTR)
+    if record is None:
+        return None  # (the common case)
     return record if isinstance(record, Record) else None
 
 
@@ -391,16 +401,16 @@ def _plan_plain(
     under a name that is not a dunder: the general steps ask such values whether they
     are data descriptors, which may run their code.
     """
-    cached_kind = functools.cached_property
     safe = _SAFE_BODY_TYPES
     props: List[Tuple[str, Any]] = []
     for attr, value in namespace.items():
+        if type(attr) is str and type(value) in safe:
+            continue  # (the common case first: few steps per name)
         if type(attr) is not str:
             return None
-        kind = type(value)
-        if kind is cached_kind:
+        if type(value) is functools.cached_property:
             props.append((attr, cast(Any, value)))
-        elif kind not in safe and not attr.startswith("__"):
+        elif not attr.startswith("__"):
             return None
     unproven = bool(inference.reasons)
     plan = Plan((), {}, {}, unproven, [_UNPROVEN] if unproven else [], False, {}, {})

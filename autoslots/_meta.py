@@ -74,10 +74,12 @@ class AutoSlotsMeta(abc.ABCMeta):
         body = _without_stale_pieces(namespace)
         qualname = str(body.get("__qualname__", name))
         module = str(body.get("__module__", ""))
-        inference = infer_namespace(name, qualname, module, bases, body)
-        inference = _with_annotated_defaults(inference, body)
+        inference = infer_namespace(name, qualname, module, bases, body, mro=mro)
+        if "__annotations__" in body:
+            inference = _with_annotated_defaults(inference, body)
         plan = plan_layout(name, bases, body, inference, options, mro, plain)
-        report(module, qualname, bases, body, inference, options, mro, plain)
+        if inference.reasons or not plain:  # (else there is nothing to report)
+            report(module, qualname, bases, body, inference, options, mro, plain)
         prepared = prepare_namespace(name, bases, body, plan, inference, options, mro=mro)
         # ABCMeta's bookkeeping (``_abc_impl``) only for classes that take part in an ABC;
         # the others are created by the next metaclass after ABCMeta (usually type).

@@ -12,7 +12,7 @@ import pickle
 import sys
 import warnings
 import weakref
-from typing import Any, ClassVar, List
+from typing import Any, ClassVar, Dict, List, Tuple
 
 import pytest
 from conftest import PLAIN, Form, has_dict
@@ -629,3 +629,174 @@ def test_declared_slots_keep_pythons_pickle_state_for_subclasses() -> None:
     item.label = "x"
     clone = copy.copy(item)
     assert (clone.lo, clone.hi, clone.label) == (1, 2, "x")
+
+
+# -- the quick paths of the build agree with its general steps -----------------------
+
+
+def _zoo() -> type:
+    """A class whose body holds every kind of value ``fix_class_cells`` looks into: each
+    holds its own closure cell with the class (and some plain values, which hold none)."""
+    setters: List[Any] = []
+
+    def holding() -> Any:
+        """A function whose own closure cell is set to the class below."""
+        held: Any = None
+
+        def get(*args: Any) -> Any:
+            return held
+
+        def set_held(value: Any) -> None:
+            nonlocal held
+            held = value
+
+        setters.append(set_held)
+        return get
+
+    def plain_with(attr: str, value: Any) -> Any:
+        def plain(*args: Any) -> None:
+            pass
+
+        setattr(plain, attr, value)
+        return plain
+
+    dispatch: Any = functools.singledispatchmethod(holding())
+    dispatch.register(int, holding())
+
+    class Zoo:
+        number = 1
+        text = "t"
+        nothing = None
+        names = ("a", "b")
+        table: ClassVar[Dict[str, Any]] = {"f": holding()}
+        listed: ClassVar[List[Any]] = [holding(), 2]
+        pair = (holding(), "x")
+        partial = functools.partial(holding())
+        partial_method = functools.partialmethod(holding())
+        closure = holding()
+        wrapped = plain_with("__wrapped__", holding())
+        registered = plain_with("registry", {int: holding()})
+        clsmethod = classmethod(holding())
+        static = staticmethod(holding())
+        prop = property(holding())
+        cached = functools.cached_property(holding())
+        disp = dispatch
+
+        def plain(self) -> int:
+            return 1
+
+        def uses_class(self) -> Any:
+            return __class__
+
+        class Inner:
+            pass
+
+    for set_held in setters:
+        set_held(Zoo)
+    return Zoo
+
+
+def _rebuilt_zoo() -> Tuple[type, type]:
+    """A fresh zoo and its copy made by type(), with every cell still holding the first."""
+    from autoslots._build import clean_namespace
+
+    old = _zoo()
+    new = type(old.__name__, old.__bases__, clean_namespace(old))
+    return old, new
+
+
+def _cell_census(new: type, old: type) -> Dict[str, int]:
+    """How many closure cells reachable from ``new``'s namespace hold ``new``, ``old``,
+    or something else."""
+    import gc
+    import types
+
+    census = {"new": 0, "old": 0, "other": 0}
+    seen: set[int] = set()
+    stack: List[object] = list(new.__dict__.values())
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, (type, types.ModuleType, types.CodeType)):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, dict) and "__builtins__" in obj:
+            continue  # (a module's globals)
+        if type(obj) is types.CellType:
+            try:
+                content = obj.cell_contents
+            except ValueError:
+                continue
+            census["new" if content is new else "old" if content is old else "other"] += 1
+        stack.extend(gc.get_referents(obj))
+    return census
+
+
+def test_fix_class_cells_first_pass_matches_the_walk() -> None:
+    """The first pass of fix_class_cells leaves out only what the walk itself skips."""
+    from autoslots._build import _fix_cells, fix_class_cells  # pyright: ignore[reportPrivateUsage]
+
+    old, new = _rebuilt_zoo()
+    before = _cell_census(new, old)
+    assert before["old"] == 15 and before["new"] == 0
+    fix_class_cells(new, old)
+    quick = _cell_census(new, old)
+    old, new = _rebuilt_zoo()
+    _fix_cells(list(new.__dict__.values()), new, old)
+    assert _cell_census(new, old) == quick
+    assert quick["new"] == before["old"] and quick["old"] == 0
+
+
+def test_clean_namespace_with_and_without_own_slots() -> None:
+    import abc
+    import types
+
+    from autoslots._build import clean_namespace
+
+    class Plain:
+        def f(self) -> None:
+            pass
+
+    class Slotted:
+        __slots__ = ("a", "b")
+
+    class Emptied:
+        __slots__ = ("a",)
+
+    del Emptied.__slots__  # (its member stays: only the type() call made it)
+
+    class Abstract(abc.ABC):
+        @abc.abstractmethod
+        def f(self) -> None: ...
+
+    for cls in (Plain, Slotted, Emptied, Abstract, type("Odd", (), {"a": 1})):
+        expected = {
+            key: value
+            for key, value in cls.__dict__.items()
+            if not (isinstance(value, types.MemberDescriptorType) and value.__objclass__ is cls)
+            and key not in ("__dict__", "__weakref__", "_abc_impl", "__abstractmethods__")
+        }
+        expected["__qualname__"] = cls.__qualname__
+        assert clean_namespace(cls) == expected, cls
+
+
+def test_pickling_methods_for_object_base_as_in_general() -> None:
+    """The quick lane for ``object`` as the only base adds what the general steps add."""
+    from autoslots._build import _add_pickling  # pyright: ignore[reportPrivateUsage]
+    from autoslots._layout import Plan
+
+    def own(self: Any) -> Any:
+        return None
+
+    bodies: List[Dict[str, Any]] = [
+        {},
+        {"__getstate__": own},
+        {"__setstate__": own},
+        {"__getstate__": own, "__setstate__": own},
+        {"__getstate__": None},
+    ]
+    for slots in ((), ("a",), ("__weakref__",)):
+        for body in bodies:
+            quick, general = dict(body), dict(body)
+            _add_pickling(quick, (object,), Plan(slots), object.__mro__)
+            _add_pickling(general, (object,), Plan(slots), (object,))  # (not ``is``)
+            assert quick == general, (slots, body)

@@ -424,3 +424,46 @@ def test_plain_lane_leaves_other_values_to_the_general_steps() -> None:
     assert _plan_plain("C", (object,), namespace, inference("a"), Options()) is None
     with pytest.raises(RuntimeError, match="asked for __set__"):
         plan("a", bases=(object,), namespace=namespace)
+
+
+def test_static_mro_is_what_type_makes() -> None:
+    """The quick cases (``object``, one base) and C3 for several bases."""
+    import abc
+
+    from autoslots._classes import static_mro
+
+    class A:
+        pass
+
+    class B(A):
+        pass
+
+    class M(type):
+        pass
+
+    class WithMeta(metaclass=M):
+        pass
+
+    for bases in ((object,), (A,), (B,), (abc.ABC,), (WithMeta,), (A, abc.ABC), (B, int)):
+        assert static_mro(bases) == type("C", bases, {}).__mro__[1:], bases
+    assert static_mro((object,)) is object.__mro__
+
+
+def test_record_is_the_frozen_dataclass_it_declares() -> None:
+    """Record's own ``__init__`` (cheaper than the frozen dataclass's) makes the same
+    record."""
+    import dataclasses
+
+    from autoslots._layout import Record
+
+    options, found, plan_ = Options(), inference("a"), Plan(("a",))
+    record = Record(options, found, plan_)
+    assert (record.options, record.inference, record.plan) == (options, found, plan_)
+    assert vars(record) == {"options": options, "inference": found, "plan": plan_}
+    assert [f.name for f in dataclasses.fields(Record)] == ["options", "inference", "plan"]
+    assert record == Record(options=options, inference=found, plan=plan_)
+    assert record != Record(options, found, Plan(()))
+    assert dataclasses.replace(record, plan=Plan(())).plan == Plan(())
+    assert repr(record) == f"Record(options={options!r}, inference={found!r}, plan={plan_!r})"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        record.plan = plan_  # type: ignore[misc]
