@@ -33,10 +33,11 @@ from typing import (
     Tuple,
     TypeVar,
     Union,
+    cast,
     overload,
 )
 
-from ._classes import LAYOUT_TYPES, MISSING, OBJECT_MRO, SCALAR_TYPES, static_mro
+from ._classes import LAYOUT_TYPES, MISSING, OBJECT_MRO, SCALAR_TYPES, of_types, static_mro
 from ._errors import AutoSlotsError, AutoSlotsWarning
 from ._infer import Inference, infer_namespace
 from ._layout import (
@@ -400,14 +401,19 @@ def fix_class_cells(new_cls: type, old_cls: type) -> None:
     inert = _INERT_TYPES
     function_type = types.FunctionType
     # First, in one quick pass, what may hold a cell at all: most values are of inert
-    # types, most functions are plain (no closure, no ``__wrapped__``, no registry) and
-    # most tuples (``__slots__``) hold no callable.  The walk (``_fix_cells``) skips
-    # these by the same tests; only the rest goes to it.
+    # types, most functions are plain (no closure, no ``__wrapped__``, no registry), and
+    # ``__slots__`` holds strings.  The walk (``_fix_cells``) skips these by the same
+    # tests; only the rest goes to it.
     stack: List[object] = []
-    for value in new_cls.__dict__.values():
+    own = new_cls.__dict__
+    slots = own.get("__slots__")
+    for value in own.values():
         kind = type(value)  # pyright: ignore[reportUnknownVariableType]  (a value: Any)
-        if kind in inert:
-            continue
+        try:
+            if kind in inert:
+                continue
+        except TypeError:
+            pass  # (a class whose metaclass defines __eq__ only: unhashable, not inert)
         if kind is function_type:
             if (
                 value.__closure__ is None
@@ -415,7 +421,7 @@ def fix_class_cells(new_cls: type, old_cls: type) -> None:
                 and getattr(value, "registry", None) is None
             ):
                 continue
-        elif kind is tuple and not any(map(callable, value)):
+        elif value is slots:
             continue
         stack.append(value)
     if stack:
@@ -456,11 +462,11 @@ def _fix_cells(stack: List[object], new_cls: type, old_cls: type) -> None:
             if registry is not None and isinstance(registry, Mapping):
                 stack.extend(registry.values())  # pyright: ignore[reportUnknownArgumentType]
             continue
-        if kind in inert:
+        if of_types(kind, inert):
             continue
         if kind is tuple:
             # (no cycle runs through tuples alone: what they hold is tracked)
-            stack.extend(filter(callable, obj))  # type: ignore[call-overload]
+            stack.extend(cast("Tuple[object, ...]", obj))
             continue
         if id(obj) in seen or obj is new_cls or obj is old_cls:
             continue
@@ -492,9 +498,9 @@ def _inner_functions(obj: object) -> List[object]:
     if isinstance(obj, (functools.partial, functools.partialmethod)):
         return [obj.func, *obj.args, *obj.keywords.values()]
     if isinstance(obj, (list, tuple, set, frozenset)):
-        return [item for item in obj if callable(item)]  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
+        return list(obj)  # pyright: ignore[reportUnknownArgumentType]  (nested ones too)
     if isinstance(obj, dict):
-        return [item for item in obj.values() if callable(item)]  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
+        return list(obj.values())  # pyright: ignore[reportUnknownArgumentType]
     if isinstance(obj, type) or not callable(obj):
         return []
     try:

@@ -9,7 +9,7 @@ has only its bases).  ``getattr`` would run descriptors; these helpers read
 from __future__ import annotations
 
 import types
-from typing import Any, Iterable, List, Optional, Tuple
+from typing import AbstractSet, Any, Iterable, List, Optional, Tuple
 
 # Stands for "not found" (``None`` is a legitimate class attribute value).
 MISSING: Any = object()
@@ -26,6 +26,15 @@ LAYOUT_TYPES = frozenset(
 )
 
 _DEFAULT_MRO = type.mro
+
+
+def of_types(kind: type, types_: AbstractSet[object]) -> bool:
+    """``kind in types_``, and False for a class that cannot be hashed (its metaclass
+    defines ``__eq__`` without ``__hash__``): none of the sets above holds one."""
+    try:
+        return kind in types_
+    except TypeError:
+        return False
 OBJECT_MRO = object.__mro__
 
 

@@ -36,7 +36,14 @@ from typing import (
     cast,
 )
 
-from ._classes import CONTAINER_TYPES, LAYOUT_TYPES, SCALAR_TYPES, lookup, static_mro
+from ._classes import (
+    CONTAINER_TYPES,
+    LAYOUT_TYPES,
+    SCALAR_TYPES,
+    lookup,
+    of_types,
+    static_mro,
+)
 from ._classes import MISSING as _MISSING
 from ._model import (
     CalleeRef,
@@ -199,8 +206,11 @@ class _Driver:
         implicit_class_methods = _IMPLICIT_CLASS_METHODS
         for attr, value in self.namespace.items():
             kind = type(value)
-            if kind in inert:
-                continue
+            try:
+                if kind in inert:
+                    continue
+            except TypeError:
+                pass  # (a class whose metaclass defines __eq__ only: unhashable, not inert)
             if kind is function_type:
                 func: types.FunctionType = value  # type: ignore[assignment]
                 code = func.__code__
@@ -483,7 +493,7 @@ class _Driver:
                 else:
                     continue
             kind = type(value)
-            if kind in _NOT_DATA_DESCRIPTOR_TYPES or kind is types.MemberDescriptorType:
+            if of_types(kind, _NOT_DATA_DESCRIPTOR_TYPES) or kind is types.MemberDescriptorType:
                 continue  # plain data, a method; or a slot: the layout decides
             if hasattr(kind, "__set__") or hasattr(kind, "__delete__"):
                 writes.discard(attr)

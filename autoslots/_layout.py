@@ -28,7 +28,7 @@ from typing import (
 )
 
 from ._classes import MISSING as _MISSING
-from ._classes import lookup, static_mro
+from ._classes import lookup, of_types, static_mro
 from ._errors import AutoSlotsError
 from ._options import Options
 from ._runtime import slot_storage_of
@@ -339,6 +339,7 @@ def plain_mro(mro: Tuple[type, ...]) -> bool:
     cached property, and no attribute that is not a dunder; ``object`` neither.
     """
     plain = _PLAIN_VALUE_TYPES
+    value: object
     for klass in mro:
         if klass is object:
             continue
@@ -347,7 +348,11 @@ def plain_mro(mro: Tuple[type, ...]) -> bool:
         if klass.__dictoffset__ or klass.__weakrefoffset__ or klass.__itemsize__:
             return False
         for key, value in klass.__dict__.items():
-            if type(value) not in plain or type(key) is not str or not key.startswith("__"):
+            if (
+                not of_types(type(value), plain)
+                or type(key) is not str
+                or not key.startswith("__")
+            ):
                 return False
     return True
 
@@ -404,8 +409,11 @@ def _plan_plain(
     safe = _SAFE_BODY_TYPES
     props: List[Tuple[str, Any]] = []
     for attr, value in namespace.items():
-        if type(attr) is str and type(value) in safe:
-            continue  # (the common case first: few steps per name)
+        try:
+            if type(attr) is str and type(value) in safe:
+                continue  # (the common case first: few steps per name)
+        except TypeError:
+            return None  # (a class whose metaclass defines __eq__ only: unhashable)
         if type(attr) is not str:
             return None
         if type(value) is functools.cached_property:

@@ -19,7 +19,7 @@ import types
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Tuple, TypeVar
 
 from ._build import DEFAULT_OPTIONS, Names, prepare_namespace, report
-from ._classes import CONTAINER_TYPES, LAYOUT_TYPES, MISSING, SCALAR_TYPES, static_mro
+from ._classes import CONTAINER_TYPES, LAYOUT_TYPES, MISSING, SCALAR_TYPES, of_types, static_mro
 from ._errors import AutoSlotsError
 from ._infer import Inference, infer_namespace
 from ._layout import (
@@ -167,8 +167,9 @@ def _takes_part_in_abc(mro: Tuple[type, ...], namespace: Mapping[str, Any]) -> b
         if "_abc_impl" in klass.__dict__:
             return True
     inert = _INERT_TYPES
+    value: object
     for value in namespace.values():
-        if type(value) in inert:
+        if of_types(type(value), inert):
             continue
         try:
             if getattr(value, "__isabstractmethod__", False):

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Dict, List, Tuple
 import pytest
 from conftest import PLAIN, Form, has_dict
 
-from autoslots import AutoSlotsError, AutoSlotsWarning, autoslots
+from autoslots import AutoSlotsError, AutoSlotsWarning, autoslots, explain
 from autoslots._layout import get_record
 
 PROTOCOLS = range(pickle.HIGHEST_PROTOCOL + 1)
@@ -800,3 +800,63 @@ def test_pickling_methods_for_object_base_as_in_general() -> None:
             _add_pickling(quick, (object,), Plan(slots), object.__mro__)
             _add_pickling(general, (object,), Plan(slots), (object,))  # (not ``is``)
             assert quick == general, (slots, body)
+
+
+class _EqualityOnlyMeta(type):
+    """Defines ``__eq__`` without ``__hash__``: its classes cannot be hashed."""
+
+    def __eq__(cls, other: object) -> bool:
+        return cls is other
+
+    __hash__ = None  # type: ignore[assignment]  (what defining __eq__ alone implies)
+
+
+class _Token(metaclass=_EqualityOnlyMeta):
+    pass
+
+
+def test_a_value_whose_class_cannot_be_hashed(form: Form) -> None:
+    """A class-body value of such a class (in the body and in a base) builds and works
+    as on a plain class."""
+    with pytest.raises(TypeError):
+        hash(_Token)
+
+    class Base:
+        __slots__ = ()
+        marker = _Token()
+
+    @form
+    class Holder(Base, *form.bases()):
+        token = _Token()
+
+        def __init__(self) -> None:
+            self.a = 1
+
+    obj = Holder()
+    assert obj.a == 1 and isinstance(Holder.token, _Token) and isinstance(obj.marker, _Token)
+    assert not has_dict(obj)
+    assert explain(Holder).slot_names == ["a"]
+
+
+def test_zero_argument_super_in_a_function_inside_nested_tuples(form: Form) -> None:
+    """The rebuilt class's ``__class__`` cell is fixed in functions kept only in a tuple
+    inside a tuple (or a list in a dict) of the body."""
+
+    class Base:
+        __slots__ = ()
+
+        def who(self) -> str:
+            return "base"
+
+    @form
+    class Child(Base, *form.bases()):
+        table = ((lambda self: "child of " + super().who(),),)
+        index = {"key": [lambda self: "indexed " + super().who()]}  # noqa: RUF012
+
+        def __init__(self) -> None:
+            self.a = 1
+
+    obj = Child()
+    assert Child.table[0][0](obj) == "child of base"
+    assert Child.index["key"][0](obj) == "indexed base"
+    assert not has_dict(obj)
