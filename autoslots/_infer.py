@@ -473,6 +473,8 @@ class _Driver:
         # C-level intersection per class rather than a lookup per name).
         defined = writes.intersection(namespace)
         for klass in mro:
+            if klass is object and "__class__" not in writes:
+                continue  # (``__class__`` is the only data descriptor ``object`` has)
             defined.update(writes.intersection(klass.__dict__))
         if not defined:
             return
