@@ -410,10 +410,10 @@ class _Driver:
                 return self._resolve_class_attribute(callee.names[1:], bound=False)
             if head in reader.globals_:
                 start: object = reader.globals_[head]
-            elif hasattr(builtins, head):
-                start = getattr(builtins, head)
             else:
-                return "is not defined when the class is created"
+                start = getattr(builtins, head, _MISSING)
+                if start is _MISSING:
+                    return "is not defined when the class is created"
             return _resolve_chain(start, callee.names[1:])
         if callee.root == "deref":
             head = callee.names[0] if callee.names else ""
@@ -668,6 +668,10 @@ _BUILTIN_CALLABLES = (
 
 def _callable_target(value: object, *, bound: bool) -> _Target:
     """What calling ``value`` (found as a class attribute or a global) runs."""
+    if type(value) is type:  # (``type(self)``, a builtin class, or a plain class)
+        if not value.__flags__ & _HEAPTYPE:
+            return None  # a builtin class: its __new__ and __init__ are not Python code
+        return _class_call_target(value)
     if isinstance(value, staticmethod):
         value, bound = cast("staticmethod[..., object]", value).__func__, False
     elif isinstance(value, classmethod):
