@@ -1479,9 +1479,12 @@ class _Scanner:
                     self.other_write(second[1], ins)
             return OTHER
         if which == "type":
-            # reported as an escape like any builtin (the driver knows builtins); what it
-            # returns makes new instances of the class: they are tracked too
-            self._report_escapes(ins, callable_, args, positions)
+            # The builtin runs no code of the instance: passed in a known place, the
+            # instance does not escape (through ``*args`` it does: where it lands is not
+            # known).  What it returns makes new instances of the class: they are tracked.
+            for value, position in zip(args, positions):
+                if value == INST and position is None:
+                    self._escape(self._callee_ref(callable_), position, ins)
             if npos == 1 and not open_ended:
                 return FACTORY if first == INST else CLASSOBJ
             return OTHER
@@ -2299,8 +2302,10 @@ _dispatch()
 # ``del self.x``; ``self.x += v`` keeps a copy on the stack until its store).  When that is
 # all a function does with it, and the function stores no attribute of any other object,
 # makes no function, has no closure cells and names no builtin that sets attributes
-# (``setattr``, ``super`` ...), its facts are only those names and their lines: one pass
-# over ``co_code`` finds them, with no value stack and no decoded instructions.  Whatever
+# (``setattr``, ``super`` ...), its facts are only those names and where they are: one
+# pass over ``co_code`` finds them, with no value stack and no decoded instructions, and
+# keeps each name's offsets (the lines, and the Sites, are made only when asked for:
+# building a class needs the names, ``explain()`` the sites).  Whatever
 # else it meets (the instance passed, stored, aliased or returned, an opcode outside the
 # lists below) ends the pass, and the interpreter above reads the function.  The tests
 # compare both over the standard library's code.
@@ -2396,8 +2401,6 @@ _FAST_STEPS = [2 + 2 * _CACHE_COUNTS[op] for op in range(256)]
 _FIRST_LOCAL = frozenset({0})
 _ATTR_SHIFT = 1 if _GE312 else 0  # LOAD_ATTR's name index is arg >> 1 on 3.12+
 _GLOBAL_SHIFT = 1 if _GE311 else 0  # LOAD_GLOBAL's on 3.11+
-# A call of ``type`` on the instance, as the fast pass sees it: (offset, how it is named).
-_FastFact = Tuple[int, str]
 
 
 def _fast_scan(
@@ -2423,12 +2426,10 @@ def _fast_scan(
     plain, load_fast, load_attr, store_attr = _F_PLAIN, _F_LOAD_FAST, _F_LOAD_ATTR, _F_STORE_ATTR
     writes: Dict[str, List[int]] = {}  # name -> offsets
     reads: Dict[str, List[int]] = {}
-    # ``type(inst)`` (the instance passed to the builtin: an escape, as the interpreter
-    # reports it) and ``inst.__class__``, each followed by an attribute of the class
-    # (``type(self).__name__``); nothing else may be done with the class.
-    escapes: List[_FastFact] = []  # (offset of the call, how ``type`` is named)
+    # ``type(inst)`` (the builtin runs no code of the instance: no escape, as the
+    # interpreter says) and ``inst.__class__``, each followed by an attribute of the
+    # class (``type(self).__name__``); nothing else may be done with the class.
     type_at = call_at = class_at = -1
-    type_name = ""
     classes = classes_used = 0
     # Zero-argument ``super().name`` (not ``__setattr__``/``__delattr__``): on 3.9-3.11
     # ``super`` is called with no argument; on 3.12+ it is read with the ``__class__``
@@ -2558,7 +2559,6 @@ def _fast_scan(
                     return None
                 if id(chain) == _TYPE_ID:
                     type_at = nxt
-                    type_name = name
                 elif id(chain) == _SUPER_ID:
                     super_at = super_call_at = nxt
                     supers += 1
@@ -2568,7 +2568,6 @@ def _fast_scan(
                 if arg != 1:
                     return None
                 used += 1
-                escapes.append((i, type_name))
                 classes += 1
                 class_at = nxt
             elif super_call_at == i and arg == 0:
@@ -2644,27 +2643,9 @@ def _fast_scan(
         _LazySites(code, qualname, writes) if writes else {},
         _LazySites(code, qualname, reads) if reads else {},
         {},
-        _type_escapes(code, qualname, escapes) if escapes else [],
+        [],
         [],
     )
-
-
-def _type_escapes(code: types.CodeType, qualname: str, calls: List[_FastFact]) -> List[Escape]:
-    """``type(inst)`` calls as the interpreter reports them (one per line)."""
-    out: List[Escape] = []
-    filename = code.co_filename
-    for (_, name), line in zip(calls, _lines_at(code, [at for at, _ in calls])):
-        callee = _TYPE_CALLEES.get(name)
-        if callee is None:
-            callee = _TYPE_CALLEES[name] = CalleeRef("global", (name,))
-        escape = Escape(callee, 0, _make_site(qualname, filename, line))
-        if escape not in out:
-            out.append(escape)
-    return out
-
-
-# How ``type`` is named -> the callee of its escapes (immutable, shared).
-_TYPE_CALLEES: Dict[str, CalleeRef] = {}
 
 
 def _sites_at(code: types.CodeType, qualname: str, offsets: List[int]) -> List[Site]:

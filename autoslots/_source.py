@@ -1308,6 +1308,8 @@ class _Scanner:
                 found = self._is_instance(value, scope)
             if not found:
                 continue
+            if position is not None and self._value(node.func, scope) is builtins.type:
+                continue  # (the builtin ``type`` runs no code of the instance)
             callee = callee or self._callee(node.func, scope)
             self.facts.escapes.append(Escape(callee, position, site))
             if position is None:
