@@ -327,10 +327,7 @@ class _Driver:
             assert last is not None
             self.result.reasons.append(last.reason)
             return
-        written = facts.writes
-        if written:  # (``_add_writes``, without a call for each function read)
-            self.writes.update(written)
-            self.write_parts.append(written)
+        self._add_writes(facts.writes)
         self.reads.append(facts.reads)  # (even when empty: testing a lazy mapping costs more)
         if reader.other_objects and facts.other_writes:
             # Writes on objects that may be instances of the class (another node
