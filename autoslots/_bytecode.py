@@ -2468,6 +2468,7 @@ def _fast_scan(
                 # with the pair, without a turn of the loop for the second.
                 then = co[nxt]
                 then_kind = kinds[then]
+                found: Optional[Dict[str, List[int]]] = None
                 if then_kind == load_attr and cell_at != i:
                     name = names[co[nxt + 1] >> attr_shift]
                     if name[:2] == "__":
@@ -2475,20 +2476,16 @@ def _fast_scan(
                             return None  # ``__dict__``, ``__setattr__`` ...
                         classes += 1
                         class_at = nxt + steps[then]
-                    at = reads.get(name)
-                    if at is None:
-                        reads[name] = [nxt]
-                    else:
-                        at.append(nxt)
-                    i = nxt + steps[then]
-                    continue
-                if then_kind == store_attr:
+                    found = reads
+                elif then_kind == store_attr:
                     name = names[co[nxt + 1]]
                     if name[:2] == "__":
                         return None
-                    at = writes.get(name)
+                    found = writes
+                if found is not None:
+                    at = found.get(name)
                     if at is None:
-                        writes[name] = [nxt]
+                        found[name] = [nxt]
                     else:
                         at.append(nxt)
                     i = nxt + steps[then]
