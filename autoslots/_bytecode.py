@@ -2468,7 +2468,7 @@ def _fast_scan(
                 # with the pair, without a turn of the loop for the second.
                 then = co[nxt]
                 then_kind = kinds[then]
-                found: Optional[Dict[str, List[int]]] = None
+                found: Optional[Dict[str, List[int]]]
                 if then_kind == load_attr and cell_at != i:
                     name = names[co[nxt + 1] >> attr_shift]
                     if name[:2] == "__":
@@ -2482,6 +2482,8 @@ def _fast_scan(
                     if name[:2] == "__":
                         return None
                     found = writes
+                else:
+                    found, name = None, ""
                 if found is not None:
                     at = found.get(name)
                     if at is None:

@@ -183,24 +183,23 @@ class _Driver:
         # Each function's reads, in reading order: only ``_check_reads`` needs them,
         # merged, and only for the names nothing sets.
         self.reads: List[Mapping[str, List[Site]]] = []
-        # (id of the code, tracked, factory, id of the closure) -> the reader, kept: two
-        # methods wrapped by one decorator share the wrapper's code but not its closure.
-        self.seen: Dict[Tuple[int, FrozenSet[str], Optional[str], int], _Reader] = {}
+        # (id of the code, tracked, factory, id of the closure) -> the reader (or the
+        # method) read, kept: two methods wrapped by one decorator share the wrapper's
+        # code but not its closure.
+        self.seen: Dict[Tuple[int, FrozenSet[str], Optional[str], int], object] = {}
 
     # -- the pipeline -------------------------------------------------------------
 
     def run(self) -> Inference:
-        for reader in self._class_readers():
-            self._read(reader, 0)
+        self._read_body()
         self._add_annotations()
         self._drop_descriptor_names()
         self._check_reads()
         self.result.slots = SiteMap(sorted(self.writes), self.write_parts)
         return self.result
 
-    def _class_readers(self) -> List[_Reader]:
-        """Every function of the class body that can receive an instance."""
-        readers: List[_Reader] = []
+    def _read_body(self) -> None:
+        """Read every function of the class body that can receive an instance."""
         inert = _INERT_TYPES
         function_type = types.FunctionType
         implicit_class_methods = _IMPLICIT_CLASS_METHODS
@@ -219,20 +218,12 @@ class _Driver:
                     # The common case: a plain method (what _function_readers finds).
                     first = code.co_varnames[0]
                     if attr in implicit_class_methods:
-                        readers.append(_reader(func, factory=first))
+                        self._read(_reader(func, factory=first), 0)
                     else:
-                        readers.append(
-                            _Reader(
-                                code,
-                                func.__qualname__,
-                                func.__globals__,
-                                func.__closure__,
-                                frozenset((first,)),
-                            )
-                        )
+                        self._read_method(func, code, frozenset((first,)))
                     continue
-            readers.extend(self._readers_for(attr, value))
-        return readers
+            for reader in self._readers_for(attr, value):
+                self._read(reader, 0)
 
     def _readers_for(self, attr: str, value: object) -> Iterator[_Reader]:
         if isinstance(value, type):
@@ -295,7 +286,16 @@ class _Driver:
 
     # -- reading one function -----------------------------------------------------
 
-    def _read(self, reader: _Reader, depth: int) -> None:
+    def _read(
+        self,
+        reader: _Reader,
+        depth: int,
+        engines: Optional[Tuple[str, ...]] = None,
+        last: Optional[EngineUnsupported] = None,
+    ) -> None:
+        """Read one function (once), with the engines in turn: the first that can read it
+        decides.  ``engines``: those to try (all of the run's by default); ``last``: why
+        an engine tried before could not read it."""
         code, qualname, globals_, closure, tracked, factory, _ = reader
         # (ids: hashing a code object hashes its bytecode; the reader, kept below, keeps
         # the code and the closure alive, so their ids stay theirs during the run)
@@ -304,10 +304,8 @@ class _Driver:
         if key in seen:
             return
         seen[key] = reader
-        # The engines in turn (the first that can read the function decides).
         facts: Optional[CodeFacts] = None
-        last: Optional[EngineUnsupported] = None
-        for engine_name in self.engine_order:
+        for engine_name in self.engine_order if engines is None else engines:
             scan = _scanners.get(engine_name) or _import_engine(engine_name)
             try:
                 facts = scan(
@@ -329,6 +327,45 @@ class _Driver:
             return
         self._add_writes(facts.writes)
         self.reads.append(facts.reads)  # (even when empty: testing a lazy mapping costs more)
+        self._take_rest(facts, reader, depth)
+
+    def _read_method(
+        self, func: types.FunctionType, code: types.CodeType, tracked: FrozenSet[str]
+    ) -> None:
+        """``_read`` for a plain method of the class body: the run's first engine reads
+        almost every one, and most leave nothing for which a reader is needed."""
+        closure = func.__closure__
+        key = (id(code), tracked, None, id(closure))
+        seen = self.seen
+        if key in seen:
+            return
+        qualname = func.__qualname__
+        globals_ = func.__globals__
+        first = self.engine_order[0]
+        scan = _scanners.get(first) or _import_engine(first)
+        try:
+            facts = scan(
+                code,
+                tracked=tracked,
+                qualname=qualname,
+                globals_=globals_,
+                factory=None,
+                closure=closure,
+            )
+        except EngineUnsupported as exc:
+            reader = _Reader(code, qualname, globals_, closure, tracked)
+            self._read(reader, 0, self.engine_order[1:], exc)
+            return
+        seen[key] = func  # (keeps the code and the closure alive, as a reader would)
+        self.result.engines[qualname] = first
+        self._add_writes(facts.writes)
+        self.reads.append(facts.reads)
+        if facts.other_writes or facts.reasons or facts.escapes:
+            self._take_rest(facts, _Reader(code, qualname, globals_, closure, tracked), 0)
+
+    def _take_rest(self, facts: CodeFacts, reader: _Reader, depth: int) -> None:
+        """What a function read does beyond setting and reading attributes of the
+        instance: writes on other objects, reasons, the instance passed to other code."""
         if reader.other_objects and facts.other_writes:
             # Writes on objects that may be instances of the class (another node
             # of a tree, an alias the engine could not follow): slotting them is

@@ -484,3 +484,65 @@ def test_other_class_internals_are_not_slots(infer: Any) -> None:
 
     result = infer(Resource)
     assert names(result) == {"opened"}
+
+
+# -- which engine reads a method ------------------------------------------------------
+
+
+class _TwoMethods:
+    def __init__(self) -> None:
+        self.first = 1
+
+    def later(self) -> None:
+        self.second = 2
+
+
+def test_a_method_the_bytecode_engine_cannot_read_is_read_from_its_source(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from autoslots import _bytecode
+
+    monkeypatch.delitem(_bytecode._TABLE, "STORE_ATTR")  # (an opcode it does not know)
+    result = infer_class(_TwoMethods)
+    assert names(result) == {"first", "second"} and result.reasons == []
+    assert result.engines == {
+        "_TwoMethods.__init__": "source",
+        "_TwoMethods.later": "source",
+    }
+    assert [site.lineno for site in result.slots["second"]] == [
+        _TwoMethods.later.__code__.co_firstlineno + 1
+    ]
+
+
+def test_a_method_no_engine_can_read_is_a_reason_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from autoslots import _bytecode
+
+    namespace: dict[str, Any] = {}
+    exec(  # (no source for the source engine)
+        "class NoSource:\n"
+        "    def __init__(self):\n"
+        "        self.kept = 1\n",
+        namespace,
+    )
+    cls = namespace["NoSource"]
+    monkeypatch.delitem(_bytecode._TABLE, "STORE_ATTR")
+    # (the reason is the last engine's: the source engine's with both)
+    for engine, why in (("auto", "no source"), ("bytecode", "STORE_ATTR")):
+        result = infer_class(cls, engine=engine)
+        assert [reason.site.function for reason in result.reasons] == ["NoSource.__init__"]
+        assert why in result.reasons[0].what and result.engines == {}
+
+
+def test_a_method_reached_twice_is_read_once(infer: Any) -> None:
+    class Node:
+        def __init__(self) -> None:
+            Node.reset(self)  # the method again, reached from __init__
+
+        def reset(self) -> None:
+            self.value = 0
+
+    result = infer(Node)
+    assert names(result) == {"value"}
+    assert len(result.slots["value"]) == 1  # (not once per way in)
