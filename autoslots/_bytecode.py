@@ -2109,14 +2109,17 @@ def _op_call(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     stack.append(s.call(ins, callable_, args, kw))
 
 
+def _keyword_names(names: Value) -> Tuple[str, ...]:
+    """The keyword names of a call (a constant tuple), or none where they are unknown."""
+    if names[0] == "const" and isinstance(names[1], tuple):
+        return cast("Tuple[str, ...]", names[1])
+    return ()
+
+
 @_h("CALL_KW")
 def _op_call_kw(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     names = s.pop(stack, ins)
-    kw: Tuple[str, ...] = (
-        cast("Tuple[str, ...]", names[1])
-        if names[0] == "const" and isinstance(names[1], tuple)
-        else ()
-    )
+    kw = _keyword_names(names)
     args = s.popn(stack, ins[1], ins)
     callable_, args = s.split_callable(stack, args, ins)
     if names[0] != "const":
@@ -2141,11 +2144,7 @@ def _op_call_function(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
 @_h("CALL_FUNCTION_KW")
 def _op_call_function_kw(s: _Scanner, ins: _Ins, stack: List[Value]) -> None:
     names = s.pop(stack, ins)
-    kw: Tuple[str, ...] = (
-        cast("Tuple[str, ...]", names[1])
-        if names[0] == "const" and isinstance(names[1], tuple)
-        else ()
-    )
+    kw = _keyword_names(names)
     args = s.popn(stack, ins[1], ins)
     callable_ = s.pop(stack, ins)
     stack.append(s.call(ins, callable_, args, kw))
