@@ -56,12 +56,22 @@ from typing import (
     Optional,
     Set,
     Tuple,
+    Union,
     cast,
 )
 
-from ._model import CalleeRef, CodeFacts, EngineUnsupported, Escape, Reason, Site, make_site
+from ._model import (
+    CalleeRef,
+    CodeFacts,
+    EngineUnsupported,
+    Escape,
+    Reason,
+    Site,
+    Sites,
+    make_site,
+)
 
-__all__ = ["scan", "supported_opnames"]
+__all__ = ["read_method", "scan", "supported_opnames"]
 
 _V = sys.version_info[:2]
 _GE311 = _V >= (3, 11)
@@ -2366,6 +2376,36 @@ _SUPER_SETTERS = frozenset({"__setattr__", "__delattr__"})
 _FAST_KINDS: List[int] = []
 _FAST_KEY: List[Any] = [None]
 
+# The straight-line lane, before the loop of the fast pass (CPython 3.9 and 3.10).
+# There every instruction is two bytes and no opcode is 0, so ``LOAD_FAST 0`` (two bytes)
+# found anywhere in ``co_code`` is an instruction, and the byte after it the opcode of
+# the next one.  A method with no jump, no global, one return at its end and the
+# instance in its first local, loaded only to be the owner of the very next attribute
+# instruction, is then read with a few C-level bytes operations and one short loop per
+# attribute instruction, not a turn of the loop per instruction.  Anything else goes on
+# to the loop (a new CPython, with inline caches, never takes the lane).
+_LANE = not _GE311 and 0 not in dis.opmap.values() and not any(_CACHE_COUNTS)
+_OPS = dis.opmap
+# opcodes the lane takes besides the fast pass's plain ones (those of the running table)
+_LANE_MORE = tuple(
+    _OPS[name]
+    for name in ("LOAD_FAST", "STORE_FAST", "LOAD_ATTR", "LOAD_METHOD", "CALL_FUNCTION")
+    if name in _OPS
+)
+# (filled by _fast_kinds: what the lane may meet anywhere; None: the lane is closed)
+_LANE_OPS: List[Optional[bytes]] = [None]
+_LOAD_FAST_0 = bytes((_OPS["LOAD_FAST"], 0))
+_STORE_FAST_0 = bytes((_OPS["STORE_FAST"], 0))
+_RETURN_VALUE = _OPS["RETURN_VALUE"]
+_STORE_ATTR = _OPS["STORE_ATTR"]
+_DELETE_ATTR = _OPS["DELETE_ATTR"]
+_ATTR_STORES = bytes((_STORE_ATTR, _DELETE_ATTR))
+_LOAD_ATTR = _OPS["LOAD_ATTR"]
+_LOAD_METHOD = _OPS.get("LOAD_METHOD", _LOAD_ATTR)
+_LANE_READS = (
+    _OPS["LOAD_FAST"], _LOAD_ATTR, _LOAD_METHOD, _STORE_ATTR, _DELETE_ATTR, _RETURN_VALUE
+)
+
 
 def _fast_kinds() -> List[int]:
     """opcode -> how the fast pass treats it, for the opcodes of the current table."""
@@ -2392,6 +2432,12 @@ def _fast_kinds() -> List[int]:
         else:
             out.append(_F_BAIL)
     _FAST_KINDS[:] = out
+    if _LANE:
+        lane = [op for op in range(256) if out[op] == _F_PLAIN]
+        lane += [op for op in _LANE_MORE if out[op] != _F_BAIL]
+        # (the opcodes it reads itself must be known: else the lane is closed)
+        known = all(out[op] != _F_BAIL for op in _LANE_READS)
+        _LANE_OPS[0] = bytes(lane) if known else None
     _FAST_KEY[0] = key
     return _FAST_KINDS
 
@@ -2402,21 +2448,59 @@ _ATTR_SHIFT = 1 if _GE312 else 0  # LOAD_ATTR's name index is arg >> 1 on 3.12+
 _GLOBAL_SHIFT = 1 if _GE311 else 0  # LOAD_GLOBAL's on 3.11+
 
 
+# What the fast pass finds: the instance's attributes written (or deleted), and read;
+# each maps a name to its sites, made when asked for.
+_Found = Tuple[Sites, Sites]
+
+
 def _fast_scan(
     code: types.CodeType, tracked: FrozenSet[str], qualname: str, globals_: Mapping[str, object]
 ) -> Optional[CodeFacts]:
     """The facts of ``code`` when it uses the instance only as ``inst.name``; None when the
     interpreter must read it (see above)."""
-    kinds = _FAST_KINDS if _FAST_KEY[0] == (id(_TABLE), len(_TABLE)) else _fast_kinds()
+    if _FAST_KEY[0] != (id(_TABLE), len(_TABLE)):
+        _fast_kinds()
+    varnames = code.co_varnames
+    if len(tracked) == 1 and varnames and varnames[0] in tracked:
+        found = (_LANE and _straight_scan(code, qualname)) or _walk(
+            code, _FIRST_LOCAL, qualname, globals_  # (the common case: the first parameter)
+        )
+    else:
+        inst = frozenset(k for k, name in enumerate(varnames) if name in tracked)
+        found = _walk(code, inst, qualname, globals_)
+    if found is None:
+        return None
+    return CodeFacts(found[0], found[1], {}, [], [])
+
+
+def read_method(
+    code: types.CodeType, qualname: str, globals_: Mapping[str, object]
+) -> Optional[_Found]:
+    """What ``scan`` finds in a method whose first parameter is the instance, when the
+    method uses it only as ``inst.name``: the writes and the reads (all other facts are
+    empty).  None when ``scan`` must read it.  (The driver's way for the methods of a
+    class body: most are read here, with no ``CodeFacts`` made.)"""
+    if not _TABLE:
+        return None
+    if _FAST_KEY[0] != (id(_TABLE), len(_TABLE)):
+        _fast_kinds()
+    try:
+        return (_LANE and _straight_scan(code, qualname)) or _walk(
+            code, _FIRST_LOCAL, qualname, globals_
+        )
+    except (IndexError, KeyError, TypeError, ValueError, AttributeError):
+        return None  # (a defect of the fast pass: the interpreter decides)
+
+
+def _walk(
+    code: types.CodeType, inst: FrozenSet[int], qualname: str, globals_: Mapping[str, object]
+) -> Optional[_Found]:
+    """The fast pass's loop: the instance is in the locals numbered ``inst``."""
+    kinds = _FAST_KINDS
     steps = _FAST_STEPS
     arg_kinds = _ARG_KINDS
     co = code.co_code
     names = code.co_names
-    varnames = code.co_varnames
-    if len(tracked) == 1 and varnames and varnames[0] in tracked:
-        inst = _FIRST_LOCAL  # (the common case: the first parameter)
-    else:
-        inst = frozenset(k for k, name in enumerate(varnames) if name in tracked)
     setters = _FAST_SETTERS
     missing = _MISSING
     builtins_: Optional[Mapping[str, object]] = None
@@ -2637,13 +2721,72 @@ def _fast_scan(
             for start, end in dead:
                 if start <= target < end:
                     return None  # a loop back into code taken for dead: rare, not worth it
-    return CodeFacts(
+    return (
         _LazySites(code, qualname, writes) if writes else {},
         _LazySites(code, qualname, reads) if reads else {},
-        {},
-        [],
-        [],
     )
+
+
+def _straight_scan(code: types.CodeType, qualname: str) -> Optional[_Found]:
+    """The fast pass's facts for a straight-line method that uses its first local only as
+    ``inst.name`` (the straight-line lane, see above); None when the loop must read it."""
+    anywhere = _LANE_OPS[0]
+    if anywhere is None:
+        return None
+    co = code.co_code
+    ops = co[::2]
+    # What is left once the opcodes the lane takes anywhere are deleted: the attribute
+    # stores (each must be one on the instance), the return (one, the last instruction)
+    # and anything the lane does not take (none may be left).
+    rest = ops.translate(None, anywhere)
+    parts = co.split(_LOAD_FAST_0)  # (each but the first: from the instruction after it)
+    if len(rest) > len(parts) or ops[-1] != _RETURN_VALUE or _STORE_FAST_0 in co:
+        return None  # (more than one instruction left per load of the instance: some
+        # are none of the above)
+    names = code.co_names
+    if names and (" " + " ".join(names)).find(" __") >= 0:
+        return None  # (``__dict__``, ``__class__`` ...: the loop knows which are harmless)
+    writes: Dict[str, Optional[List[int]]] = {}
+    reads: Dict[str, Optional[List[int]]] = {}
+    stores = 0
+    for part in parts[1:]:
+        if not part:
+            return None
+        op = part[0]
+        if op == _LOAD_ATTR or op == _LOAD_METHOD:
+            reads[names[part[1]]] = None
+        elif op == _STORE_ATTR or op == _DELETE_ATTR:
+            writes[names[part[1]]] = None
+            stores += 1
+        else:
+            return None  # the instance passed, stored, returned...
+    if len(rest) != stores + 1 or rest[-1] != _RETURN_VALUE:
+        # (then every attribute store is one on the instance, and one instruction is
+        # left: the return at the end)
+        return None
+    return (
+        _LazySites(code, qualname, writes, True) if writes else {},
+        _LazySites(code, qualname, reads) if reads else {},
+    )
+
+
+def _lane_offsets(code: types.CodeType, stores: bool) -> Dict[str, Optional[List[int]]]:
+    """Where a method read by the straight-line lane writes (or reads) each attribute of
+    the instance: the offsets of the attribute instructions after ``LOAD_FAST 0``."""
+    co = code.co_code
+    names = code.co_names
+    found: Dict[str, Optional[List[int]]] = {}
+    at = co.find(_LOAD_FAST_0)
+    while at >= 0:
+        if (co[at + 2] in _ATTR_STORES) == stores:
+            name = names[co[at + 3]]
+            offsets = found.get(name)
+            if offsets is None:
+                found[name] = [at + 2]
+            else:
+                offsets.append(at + 2)
+        at = co.find(_LOAD_FAST_0, at + 2)
+    return found
 
 
 def _sites_at(code: types.CodeType, qualname: str, offsets: List[int]) -> List[Site]:
@@ -2665,12 +2808,21 @@ class _LazySites(Mapping[str, List[Site]]):
     (reads of names nothing in the class sets), so most lines are never looked up.
     """
 
-    __slots__ = ("_code", "_offsets", "_qualname", "_sites")
+    __slots__ = ("_code", "_offsets", "_qualname", "_sites", "_stores")
 
-    def __init__(self, code: types.CodeType, qualname: str, offsets: Dict[str, List[int]]) -> None:
+    def __init__(
+        self,
+        code: types.CodeType,
+        qualname: str,
+        offsets: Union[Dict[str, List[int]], Dict[str, Optional[List[int]]]],
+        stores: bool = False,
+    ) -> None:
         self._code = code
+        self._stores = stores  # (writes, or reads: for the lane's offsets)
         self._qualname = qualname
-        self._offsets = offsets  # name -> where it is read, in order
+        # name -> the offsets of its instructions, in order (None: the straight-line
+        # lane kept the names only; the offsets are found when first asked for)
+        self._offsets: Dict[str, Optional[List[int]]] = offsets  # type: ignore[assignment]
         self._sites: Optional[Dict[str, List[Site]]] = None  # (made when first asked)
 
     def __getitem__(self, name: str) -> List[Site]:
@@ -2679,7 +2831,12 @@ class _LazySites(Mapping[str, List[Site]]):
             known = self._sites = {}
         sites = known.get(name)
         if sites is None:
-            sites = known[name] = _sites_at(self._code, self._qualname, self._offsets[name])
+            offsets = self._offsets[name]
+            if offsets is None:
+                self._offsets = found = _lane_offsets(self._code, self._stores)
+                offsets = found[name]
+                assert offsets is not None
+            sites = known[name] = _sites_at(self._code, self._qualname, offsets)
         return sites
 
     def __contains__(self, name: object) -> bool:

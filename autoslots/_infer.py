@@ -203,6 +203,8 @@ class _Driver:
         inert = _INERT_TYPES
         function_type = types.FunctionType
         implicit_class_methods = _IMPLICIT_CLASS_METHODS
+        # The bytecode engine's quick read of a method (see ``_read_method``).
+        quick = _quick_reader() if self.engine_order[0] == "bytecode" else None
         for attr, value in self.namespace.items():
             kind = type(value)
             try:
@@ -220,7 +222,7 @@ class _Driver:
                     if attr in implicit_class_methods:
                         self._read(_reader(func, factory=first), 0)
                     else:
-                        self._read_method(func, code, frozenset((first,)))
+                        self._read_method(func, code, frozenset((first,)), quick)
                     continue
             for reader in self._readers_for(attr, value):
                 self._read(reader, 0)
@@ -330,10 +332,19 @@ class _Driver:
         self._take_rest(facts, reader, depth)
 
     def _read_method(
-        self, func: types.FunctionType, code: types.CodeType, tracked: FrozenSet[str]
+        self,
+        func: types.FunctionType,
+        code: types.CodeType,
+        tracked: FrozenSet[str],
+        quick: Optional[_Quick],
     ) -> None:
         """``_read`` for a plain method of the class body: the run's first engine reads
-        almost every one, and most leave nothing for which a reader is needed."""
+        almost every one, and most leave nothing for which a reader is needed.
+
+        ``quick``: the bytecode engine's ``read_method`` when that engine comes first.
+        It finds the writes and reads of a method that uses the instance as
+        ``inst.name`` and nothing else (most methods), with no ``CodeFacts`` made;
+        ``scan`` reads the others."""
         closure = func.__closure__
         key = (id(code), tracked, None, id(closure))
         seen = self.seen
@@ -342,25 +353,32 @@ class _Driver:
         qualname = func.__qualname__
         globals_ = func.__globals__
         first = self.engine_order[0]
-        scan = _scanners.get(first) or _import_engine(first)
-        try:
-            facts = scan(
-                code,
-                tracked=tracked,
-                qualname=qualname,
-                globals_=globals_,
-                factory=None,
-                closure=closure,
-            )
-        except EngineUnsupported as exc:
-            reader = _Reader(code, qualname, globals_, closure, tracked)
-            self._read(reader, 0, self.engine_order[1:], exc)
-            return
+        found = None if quick is None else quick(code, qualname, globals_)
+        facts: Optional[CodeFacts] = None
+        if found is None:
+            scan = _scanners.get(first) or _import_engine(first)
+            try:
+                facts = scan(
+                    code,
+                    tracked=tracked,
+                    qualname=qualname,
+                    globals_=globals_,
+                    factory=None,
+                    closure=closure,
+                )
+            except EngineUnsupported as exc:
+                reader = _Reader(code, qualname, globals_, closure, tracked)
+                self._read(reader, 0, self.engine_order[1:], exc)
+                return
+            found = facts.writes, facts.reads
         seen[key] = func  # (keeps the code and the closure alive, as a reader would)
         self.result.engines[qualname] = first
-        self._add_writes(facts.writes)
-        self.reads.append(facts.reads)
-        if facts.other_writes or facts.reasons or facts.escapes:
+        writes, reads = found
+        if writes:
+            self.writes.update(writes)
+            self.write_parts.append(writes)
+        self.reads.append(reads)
+        if facts is not None and (facts.other_writes or facts.reasons or facts.escapes):
             self._take_rest(facts, _Reader(code, qualname, globals_, closure, tracked), 0)
 
     def _take_rest(self, facts: CodeFacts, reader: _Reader, depth: int) -> None:
@@ -593,6 +611,25 @@ _CLASSVAR_TEXT = re.compile(r"""^[\s"']*(?:[\w.]+\.)?(?:ClassVar|InitVar)\b""")
 # The engines' ``scan`` functions, once imported (the source engine is only imported
 # where the bytecode engine cannot read a function).
 _scanners: Dict[str, Callable[..., CodeFacts]] = {}
+
+
+# The bytecode engine's ``read_method``: (code, qualname, globals) -> (writes, reads),
+# or None where ``scan`` must read the method.
+_Quick = Callable[
+    [types.CodeType, str, Mapping[str, object]], Optional[Tuple[Sites, Sites]]
+]
+
+
+def _quick_reader() -> _Quick:
+    quick = _quick[0]
+    if quick is None:
+        from ._bytecode import read_method
+
+        quick = _quick[0] = read_method
+    return quick
+
+
+_quick: List[Optional[_Quick]] = [None]
 
 
 def _import_engine(name: str) -> Callable[..., CodeFacts]:

@@ -1897,6 +1897,107 @@ def test_fast_pass_agrees_with_the_interpreter(module: types.ModuleType) -> None
     assert taken >= 2
 
 
+# The straight-line lane (3.9 and 3.10: two-byte instructions, no opcode 0).
+LANE_TAKEN = """
+def stores(self, a, b):
+    self.a = a
+    self.b = b
+    del self.b
+    self.setup(a)
+def reads(self, x):
+    y = x + self.a
+    return f"{self.b!r}" + y + self.c.d
+"""
+
+LANE_DECLINED = """
+def branch(self, a):
+    if a:
+        self.a = a
+def global_call(self):
+    self.n = len(self.items)
+def passed(self):
+    print(self)
+def rebound(self, other):
+    self = other
+    self.x = 1
+def other_store(self, other):
+    other.x = 1
+    self.y = 2
+def augmented(self):
+    self.count += 1
+def dunder(self):
+    return self.__dict__
+def private(self):
+    self.__secret = 1
+def twice_loaded(self):
+    self.a, self.b = self, 1
+"""
+
+
+def _lane_and_walk(fn: Any) -> Tuple[Any, Any]:
+    code = fn.__code__
+    if _bytecode._FAST_KEY[0] is None:
+        _bytecode._fast_kinds()
+    lane = _bytecode._straight_scan(code, fn.__qualname__)
+    walk = _bytecode._walk(code, frozenset({0}), fn.__qualname__, fn.__globals__)
+    return lane, walk
+
+
+def _lane_open() -> bool:
+    return _bytecode._LANE
+
+
+@pytest.mark.skipif(not _lane_open(), reason="the lane is for CPython 3.9 and 3.10 only")
+@pytest.mark.parametrize("name", sorted(_functions(LANE_TAKEN)))
+def test_lane_reads_straight_line_methods_as_the_walk_does(name: str) -> None:
+    lane, walk = _lane_and_walk(_functions(LANE_TAKEN)[name])
+    assert lane is not None and walk is not None
+    assert _sites(dict(lane[0])) == _sites(dict(walk[0]))
+    assert _sites(dict(lane[1])) == _sites(dict(walk[1]))
+    assert list(lane[0]) == list(walk[0]) and list(lane[1]) == list(walk[1])
+
+
+@pytest.mark.skipif(not _lane_open(), reason="the lane is for CPython 3.9 and 3.10 only")
+@pytest.mark.parametrize("name", sorted(_functions(LANE_DECLINED)))
+def test_lane_leaves_the_rest_to_the_walk(name: str) -> None:
+    fn = _functions(LANE_DECLINED)[name]
+    lane, _ = _lane_and_walk(fn)
+    assert lane is None
+    fast, slow = _fast_and_interpreted(fn)  # (and the fast pass as a whole still agrees)
+    if fast is not None:
+        assert _sites(fast.writes) == _sites(slow.writes)
+
+
+def test_lane_is_closed_where_instructions_carry_caches() -> None:
+    assert _bytecode._LANE == (sys.version_info < (3, 11))
+
+
+@pytest.mark.skipif(not _lane_open(), reason="the lane is for CPython 3.9 and 3.10 only")
+def test_lane_agrees_with_the_walk_on_real_code() -> None:
+    codes: List[types.CodeType] = []
+    for module in DECODER_MODULES:
+        path = inspect.getsourcefile(module)
+        assert path is not None
+        with open(path, encoding="utf-8") as f:
+            codes.extend(_all_code(compile(f.read(), path, "exec")))
+    if _bytecode._FAST_KEY[0] is None:
+        _bytecode._fast_kinds()
+    taken = 0
+    for code in codes:
+        if not code.co_argcount or not code.co_flags & 0x02:
+            continue
+        lane = _bytecode._straight_scan(code, code.co_name)
+        if lane is None:
+            continue
+        taken += 1
+        walk = _bytecode._walk(code, frozenset({0}), code.co_name, {"__name__": "m"})
+        assert walk is not None, code
+        for found, expected in zip(lane, walk):
+            assert list(found) == list(expected), code
+            assert _sites(dict(found)) == _sites(dict(expected)), code
+    assert taken >= 10
+
+
 @pytest.mark.slow
 def test_fast_pass_agrees_with_the_interpreter_on_the_whole_stdlib() -> None:
     """Every function of every standard-library source file (tests included)."""
