@@ -358,6 +358,7 @@ def plain_mro(mro: Tuple[type, ...]) -> bool:
 
 
 _OBJECT_DICT = object.__dict__
+_OBJECT_NAMES = frozenset(_OBJECT_DICT)
 
 # Exact types of class-body values that the general steps can look at without running
 # user code (see ``_plan_plain``).
@@ -436,11 +437,24 @@ def _plan_plain(
                 merged.pop(special, None)
             wanted = merged
         object_dict = _OBJECT_DICT
-        for attr in wanted:
-            if attr not in namespace and not attr.startswith("__") and attr not in object_dict:
-                own.append(attr)
-            else:
-                _place(attr, name, mro, namespace, plan, own)
+        names = list(wanted)
+        if (
+            len(names) > 4  # (for a few names, the loop below costs less)
+            and _OBJECT_NAMES.isdisjoint(names)
+            and namespace.keys().isdisjoint(names)
+            and "\n__" not in "\n" + "\n".join(names)  # (no name is a dunder)
+        ):
+            own = names  # (the common case: each name is a slot of this class)
+        else:
+            for attr in names:
+                if (
+                    attr not in namespace
+                    and not attr.startswith("__")
+                    and attr not in object_dict
+                ):
+                    own.append(attr)
+                else:
+                    _place(attr, name, mro, namespace, plan, own)
         for attr, prop in props:
             _cache_in_slot(attr, prop, mro, plan, own)
     if unproven:

@@ -258,6 +258,7 @@ def _bodies() -> Iterable[Tuple[Dict[str, Any], Tuple[str, ...]]]:
     cached = functools.cached_property(lambda self: 2)
     pieces: Dict[str, Tuple[Dict[str, Any], Tuple[str, ...]]] = {
         "plain": ({}, ("a", "b")),
+        "many": ({}, ("e", "f", "g", "h", "i", "j")),  # (the plain lane's set tests)
         "method": ({"run": method}, ("run",)),
         "default": ({"a": 1, "m": method}, ("a",)),
         "values": ({"t": (1,), "n": None, "s": "x", "k": int}, ("t", "n", "k")),
