@@ -2389,7 +2389,9 @@ _OPS = dis.opmap
 # opcodes the lane takes besides the fast pass's plain ones (those of the running table)
 _LANE_MORE = tuple(
     _OPS[name]
-    for name in ("LOAD_FAST", "STORE_FAST", "LOAD_ATTR", "LOAD_METHOD", "CALL_FUNCTION")
+    for name in (
+        "LOAD_FAST", "STORE_FAST", "LOAD_ATTR", "LOAD_METHOD", "CALL_FUNCTION", "LOAD_GLOBAL"
+    )
     if name in _OPS
 )
 # (filled by _fast_kinds: what the lane may meet anywhere; None: the lane is closed)
@@ -2397,13 +2399,21 @@ _LANE_OPS: List[Optional[bytes]] = [None]
 _LOAD_FAST_0 = bytes((_OPS["LOAD_FAST"], 0))
 _STORE_FAST_0 = bytes((_OPS["STORE_FAST"], 0))
 _RETURN_VALUE = _OPS["RETURN_VALUE"]
+_RETURN_VALUE_BYTE = bytes((_RETURN_VALUE,))
 _STORE_ATTR = _OPS["STORE_ATTR"]
 _DELETE_ATTR = _OPS["DELETE_ATTR"]
 _ATTR_STORES = bytes((_STORE_ATTR, _DELETE_ATTR))
 _LOAD_ATTR = _OPS["LOAD_ATTR"]
-_LOAD_METHOD = _OPS.get("LOAD_METHOD", _LOAD_ATTR)
+# (3.9 and 3.10 only: elsewhere these opcodes are gone, or pseudo-instructions)
+_LOAD_METHOD = _OPS["LOAD_METHOD"] if _LANE else 0
+_CALL_FUNCTION = _OPS["CALL_FUNCTION"] if _LANE else 0
+_ATTR_LOADS = bytes((_LOAD_ATTR, _LOAD_METHOD))
+_LOAD_ATTR_BYTE = bytes((_LOAD_ATTR,))
+_LOAD_METHOD_BYTE = bytes((_LOAD_METHOD,))
+_LOAD_GLOBAL_BYTE = bytes((_OPS["LOAD_GLOBAL"],))
 _LANE_READS = (
-    _OPS["LOAD_FAST"], _LOAD_ATTR, _LOAD_METHOD, _STORE_ATTR, _DELETE_ATTR, _RETURN_VALUE
+    _OPS["LOAD_FAST"], _LOAD_ATTR, _LOAD_METHOD, _STORE_ATTR, _DELETE_ATTR, _RETURN_VALUE,
+    _OPS["LOAD_GLOBAL"], _CALL_FUNCTION,
 )
 
 
@@ -2462,7 +2472,7 @@ def _fast_scan(
         _fast_kinds()
     varnames = code.co_varnames
     if len(tracked) == 1 and varnames and varnames[0] in tracked:
-        found = (_LANE and _straight_scan(code, qualname)) or _walk(
+        found = (_LANE and _straight_scan(code, qualname, globals_)) or _walk(
             code, _FIRST_LOCAL, qualname, globals_  # (the common case: the first parameter)
         )
     else:
@@ -2485,7 +2495,7 @@ def read_method(
     if _FAST_KEY[0] != (id(_TABLE), len(_TABLE)):
         _fast_kinds()
     try:
-        return (_LANE and _straight_scan(code, qualname)) or _walk(
+        return (_LANE and _straight_scan(code, qualname, globals_)) or _walk(
             code, _FIRST_LOCAL, qualname, globals_
         )
     except (IndexError, KeyError, TypeError, ValueError, AttributeError):
@@ -2727,7 +2737,9 @@ def _walk(
     )
 
 
-def _straight_scan(code: types.CodeType, qualname: str) -> Optional[_Found]:
+def _straight_scan(
+    code: types.CodeType, qualname: str, globals_: Mapping[str, object]
+) -> Optional[_Found]:
     """The fast pass's facts for a straight-line method that uses its first local only as
     ``inst.name`` (the straight-line lane, see above); None when the loop must read it."""
     anywhere = _LANE_OPS[0]
@@ -2735,39 +2747,114 @@ def _straight_scan(code: types.CodeType, qualname: str) -> Optional[_Found]:
         return None
     co = code.co_code
     ops = co[::2]
-    # What is left once the opcodes the lane takes anywhere are deleted: the attribute
-    # stores (each must be one on the instance), the return (one, the last instruction)
-    # and anything the lane does not take (none may be left).
+    # What is left once the opcodes the lane takes anywhere are deleted must be the
+    # attribute stores (each will be matched with a store on the instance) and the return
+    # at the end: nothing the lane does not take, and no other return.
     rest = ops.translate(None, anywhere)
-    parts = co.split(_LOAD_FAST_0)  # (each but the first: from the instruction after it)
-    if len(rest) > len(parts) or ops[-1] != _RETURN_VALUE or _STORE_FAST_0 in co:
-        return None  # (more than one instruction left per load of the instance: some
-        # are none of the above)
+    if (
+        ops[-1] != _RETURN_VALUE
+        or rest[-1] != _RETURN_VALUE
+        or rest[:-1].strip(_ATTR_STORES)
+        or _STORE_FAST_0 in co  # the instance's local rebound
+    ):
+        return None
     names = code.co_names
-    if names and (" " + " ".join(names)).find(" __") >= 0:
-        return None  # (``__dict__``, ``__class__`` ...: the loop knows which are harmless)
+    at = ops.find(_LOAD_GLOBAL_BYTE)
+    classes: FrozenSet[str] = frozenset()  # global names whose value is ``type``
+    if at >= 0:
+        found = _lane_globals(ops, co[1::2], at, names, globals_)
+        if found is None:
+            return None
+        classes = found
+    # (``__dict__``, ``__class__`` ...: where a name may be a dunder, each name taken on
+    # the instance is tested)
+    dunders = "__" in "".join(names)
     writes: Dict[str, Optional[List[int]]] = {}
     reads: Dict[str, Optional[List[int]]] = {}
     stores = 0
+    parts = co.split(_LOAD_FAST_0)  # (each but the first: from the instruction after it)
+    prev = parts[0]
     for part in parts[1:]:
         if not part:
             return None
         op = part[0]
         if op == _LOAD_ATTR or op == _LOAD_METHOD:
-            reads[names[part[1]]] = None
+            name = names[part[1]]
+            if dunders and name[:2] == "__":
+                # ``inst.__class__``, then an attribute of the class (not ``__new__``)
+                if name != "__class__" or not _lane_class_attribute(part, names):
+                    return None
+            reads[name] = None
         elif op == _STORE_ATTR or op == _DELETE_ATTR:
-            writes[names[part[1]]] = None
+            name = names[part[1]]
+            if dunders and name[:2] == "__":
+                return None
+            writes[name] = None
             stores += 1
-        else:
+        elif not (
+            # ``type(inst)``, then an attribute of the class: no read of the instance
+            op == _CALL_FUNCTION
+            and part[1] == 1
+            and prev[-2:-1] == _LOAD_GLOBAL_BYTE
+            and names[prev[-1]] in classes
+            and _lane_class_attribute(part, names)
+        ):
             return None  # the instance passed, stored, returned...
-    if len(rest) != stores + 1 or rest[-1] != _RETURN_VALUE:
-        # (then every attribute store is one on the instance, and one instruction is
-        # left: the return at the end)
-        return None
+        prev = part
+    if len(rest) - 1 != stores:
+        return None  # a store on another object
     return (
         _LazySites(code, qualname, writes, True) if writes else {},
         _LazySites(code, qualname, reads) if reads else {},
     )
+
+
+def _lane_globals(
+    ops: bytes, args: bytes, at: int, names: Tuple[str, ...], globals_: Mapping[str, object]
+) -> Optional[FrozenSet[str]]:
+    """Whether the straight-line lane may take the ``LOAD_GLOBAL`` instructions, the first
+    at instruction ``at``: none names what sets attributes (``setattr``,
+    ``object.__setattr__`` ..., through attributes too), and ``super`` only as
+    ``super().name``.  Then the names whose value is ``type``; else None."""
+    builtins_: Optional[Mapping[str, object]] = None
+    classes: Set[str] = set()
+    while at >= 0:
+        name = names[args[at]]
+        value = globals_.get(name, _MISSING)
+        if value is _MISSING:
+            if builtins_ is None:
+                builtins_ = _builtins_of(globals_)
+            value = builtins_.get(name, _MISSING)
+        if value is super:
+            if not (
+                ops[at + 1] == _CALL_FUNCTION
+                and args[at + 1] == 0
+                and (ops[at + 2] == _LOAD_ATTR or ops[at + 2] == _LOAD_METHOD)
+                and names[args[at + 2]] not in _SUPER_SETTERS
+            ):
+                return None
+        elif value is not _MISSING:
+            if value is type:
+                classes.add(name)
+            if id(value) in _FAST_SETTERS:
+                return None
+            k = at + 1
+            while ops[k] == _LOAD_ATTR or ops[k] == _LOAD_METHOD:
+                value = _resolve(value, names[args[k]])
+                if value is _MISSING:
+                    break
+                if id(value) in _FAST_SETTERS:
+                    return None
+                k += 1
+        at = ops.find(_LOAD_GLOBAL_BYTE, at + 1)
+    return frozenset(classes)
+
+
+def _lane_class_attribute(part: bytes, names: Tuple[str, ...]) -> bool:
+    """Whether the second instruction of ``part`` reads an attribute of the class just
+    taken from the instance (not ``__new__``: that makes an instance)."""
+    op = part[2:3]
+    return (op == _LOAD_ATTR_BYTE or op == _LOAD_METHOD_BYTE) and names[part[3]] != "__new__"
 
 
 def _lane_offsets(code: types.CodeType, stores: bool) -> Dict[str, Optional[List[int]]]:
@@ -2776,9 +2863,10 @@ def _lane_offsets(code: types.CodeType, stores: bool) -> Dict[str, Optional[List
     co = code.co_code
     names = code.co_names
     found: Dict[str, Optional[List[int]]] = {}
+    wanted = _ATTR_STORES if stores else _ATTR_LOADS
     at = co.find(_LOAD_FAST_0)
     while at >= 0:
-        if (co[at + 2] in _ATTR_STORES) == stores:
+        if co[at + 2] in wanted:  # (not ``type(inst)``'s call)
             name = names[co[at + 3]]
             offsets = found.get(name)
             if offsets is None:

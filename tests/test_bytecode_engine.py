@@ -1899,6 +1899,9 @@ def test_fast_pass_agrees_with_the_interpreter(module: types.ModuleType) -> None
 
 # The straight-line lane (3.9 and 3.10: two-byte instructions, no opcode 0).
 LANE_TAKEN = """
+import builtins
+class Base:
+    pass
 def stores(self, a, b):
     self.a = a
     self.b = b
@@ -1907,16 +1910,30 @@ def stores(self, a, b):
 def reads(self, x):
     y = x + self.a
     return f"{self.b!r}" + y + self.c.d
+def globals_called(self, items):
+    self.n = len(self.items) + builtins.len(items)
+def class_of_instance(self):
+    return f"{type(self).__name__}({self.a!r}) {self.__class__.__qualname__}"
+def class_method_called(self):
+    return type(self).make(self.__class__.kind)
+class WithSuper(Base):
+    def __init__(self, a):
+        super().__init__()
+        self.a = a
 """
 
 LANE_DECLINED = """
+import builtins
+sa = setattr
+class Base:
+    pass
 def branch(self, a):
     if a:
         self.a = a
-def global_call(self):
-    self.n = len(self.items)
 def passed(self):
     print(self)
+def passed_to_a_global(self):
+    return len(self)
 def rebound(self, other):
     self = other
     self.x = 1
@@ -1931,6 +1948,26 @@ def private(self):
     self.__secret = 1
 def twice_loaded(self):
     self.a, self.b = self, 1
+def setattr_call(self, other):
+    setattr(other, "x", 1)
+def setattr_alias(self, other):
+    sa(other, "x", 1)
+def setattr_through_module(self, other):
+    builtins.setattr(other, "x", 1)
+def object_setattr(self, other):
+    Base.__setattr__(other, "x", 1)
+def new_instance(self):
+    return type(self)(1)
+def class_new(self):
+    return self.__class__.__new__(self.__class__)
+def type_new(self):
+    return type(self).__new__(type(self))
+class SuperSetters(Base):
+    def set(self, value):
+        super().__setattr__("x", value)
+    def kept(self):
+        parent = super()
+        return parent
 """
 
 
@@ -1938,7 +1975,7 @@ def _lane_and_walk(fn: Any) -> Tuple[Any, Any]:
     code = fn.__code__
     if _bytecode._FAST_KEY[0] is None:
         _bytecode._fast_kinds()
-    lane = _bytecode._straight_scan(code, fn.__qualname__)
+    lane = _bytecode._straight_scan(code, fn.__qualname__, fn.__globals__)
     walk = _bytecode._walk(code, frozenset({0}), fn.__qualname__, fn.__globals__)
     return lane, walk
 
@@ -1986,7 +2023,7 @@ def test_lane_agrees_with_the_walk_on_real_code() -> None:
     for code in codes:
         if not code.co_argcount or not code.co_flags & 0x02:
             continue
-        lane = _bytecode._straight_scan(code, code.co_name)
+        lane = _bytecode._straight_scan(code, code.co_name, {"__name__": "m"})
         if lane is None:
             continue
         taken += 1
