@@ -183,10 +183,10 @@ class _Driver:
         # Each function's reads, in reading order: only ``_check_reads`` needs them,
         # merged, and only for the names nothing sets.
         self.reads: List[Mapping[str, List[Site]]] = []
-        # (id of the code, tracked, factory, id of the closure) -> the reader (or the
-        # method) read, kept: two methods wrapped by one decorator share the wrapper's
-        # code but not its closure.
-        self.seen: Dict[Tuple[int, FrozenSet[str], Optional[str], int], object] = {}
+        # (id of the code, tracked (one name as itself), factory, id of the closure) ->
+        # the reader (or the method) read, kept: two methods wrapped by one decorator
+        # share the wrapper's code but not its closure.
+        self.seen: Dict[Tuple[int, Union[str, FrozenSet[str]], Optional[str], int], object] = {}
 
     # -- the pipeline -------------------------------------------------------------
 
@@ -203,8 +203,12 @@ class _Driver:
         inert = _INERT_TYPES
         function_type = types.FunctionType
         implicit_class_methods = _IMPLICIT_CLASS_METHODS
-        # The bytecode engine's quick read of a method (see ``_read_method``).
+        # The bytecode engine's quick read of a method: it finds the writes and reads of
+        # a method that uses the instance as ``inst.name`` and nothing else (most
+        # methods), with no ``CodeFacts`` made; ``_read_method`` reads the others.
         quick = _quick_reader() if self.engine_order[0] == "bytecode" else None
+        seen = self.seen
+        engines = self.result.engines
         for attr, value in self.namespace.items():
             kind = type(value)
             try:
@@ -221,8 +225,19 @@ class _Driver:
                     first = code.co_varnames[0]
                     if attr in implicit_class_methods:
                         self._read(_reader(func, factory=first), 0)
-                    else:
-                        self._read_method(func, code, frozenset((first,)), quick)
+                        continue
+                    if quick is not None:
+                        key = (id(code), first, None, id(func.__closure__))
+                        if key in seen:
+                            continue
+                        qualname = func.__qualname__
+                        found = quick(code, qualname, func.__globals__)
+                        if found is not None:
+                            seen[key] = func  # (keeps the code and the closure alive)
+                            engines[qualname] = "bytecode"
+                            self._add_found(*found)
+                            continue
+                    self._read_method(func, code, first)
                     continue
             for reader in self._readers_for(attr, value):
                 self._read(reader, 0)
@@ -300,8 +315,9 @@ class _Driver:
         an engine tried before could not read it."""
         code, qualname, globals_, closure, tracked, factory, _ = reader
         # (ids: hashing a code object hashes its bytecode; the reader, kept below, keeps
-        # the code and the closure alive, so their ids stay theirs during the run)
-        key = (id(code), tracked, factory, id(closure))
+        # the code and the closure alive, so their ids stay theirs during the run.  One
+        # tracked name stands for itself, as in ``_read_body``.)
+        key = (id(code), _one_or_all(tracked), factory, id(closure))
         seen = self.seen
         if key in seen:
             return
@@ -327,59 +343,48 @@ class _Driver:
             assert last is not None
             self.result.reasons.append(last.reason)
             return
-        self._add_writes(facts.writes)
-        self.reads.append(facts.reads)  # (even when empty: testing a lazy mapping costs more)
+        self._add_found(facts.writes, facts.reads)
         self._take_rest(facts, reader, depth)
 
-    def _read_method(
-        self,
-        func: types.FunctionType,
-        code: types.CodeType,
-        tracked: FrozenSet[str],
-        quick: Optional[_Quick],
-    ) -> None:
-        """``_read`` for a plain method of the class body: the run's first engine reads
-        almost every one, and most leave nothing for which a reader is needed.
-
-        ``quick``: the bytecode engine's ``read_method`` when that engine comes first.
-        It finds the writes and reads of a method that uses the instance as
-        ``inst.name`` and nothing else (most methods), with no ``CodeFacts`` made;
-        ``scan`` reads the others."""
+    def _read_method(self, func: types.FunctionType, code: types.CodeType, first: str) -> None:
+        """``_read`` for a plain method of the class body, whose first parameter is the
+        instance: the run's first engine reads almost every one, and most leave nothing
+        for which a reader is needed."""
         closure = func.__closure__
-        key = (id(code), tracked, None, id(closure))
+        key = (id(code), first, None, id(closure))
         seen = self.seen
         if key in seen:
             return
         qualname = func.__qualname__
         globals_ = func.__globals__
-        first = self.engine_order[0]
-        found = None if quick is None else quick(code, qualname, globals_)
-        facts: Optional[CodeFacts] = None
-        if found is None:
-            scan = _scanners.get(first) or _import_engine(first)
-            try:
-                facts = scan(
-                    code,
-                    tracked=tracked,
-                    qualname=qualname,
-                    globals_=globals_,
-                    factory=None,
-                    closure=closure,
-                )
-            except EngineUnsupported as exc:
-                reader = _Reader(code, qualname, globals_, closure, tracked)
-                self._read(reader, 0, self.engine_order[1:], exc)
-                return
-            found = facts.writes, facts.reads
+        tracked = frozenset((first,))
+        engine = self.engine_order[0]
+        scan = _scanners.get(engine) or _import_engine(engine)
+        try:
+            facts = scan(
+                code,
+                tracked=tracked,
+                qualname=qualname,
+                globals_=globals_,
+                factory=None,
+                closure=closure,
+            )
+        except EngineUnsupported as exc:
+            reader = _Reader(code, qualname, globals_, closure, tracked)
+            self._read(reader, 0, self.engine_order[1:], exc)
+            return
         seen[key] = func  # (keeps the code and the closure alive, as a reader would)
-        self.result.engines[qualname] = first
-        writes, reads = found
+        self.result.engines[qualname] = engine
+        self._add_found(facts.writes, facts.reads)
+        if facts.other_writes or facts.reasons or facts.escapes:
+            self._take_rest(facts, _Reader(code, qualname, globals_, closure, tracked), 0)
+
+    def _add_found(self, writes: Sites, reads: Sites) -> None:
+        """Note what a function read sets and reads on the instance."""
         if writes:
             self.writes.update(writes)
             self.write_parts.append(writes)
-        self.reads.append(reads)
-        if facts is not None and (facts.other_writes or facts.reasons or facts.escapes):
-            self._take_rest(facts, _Reader(code, qualname, globals_, closure, tracked), 0)
+        self.reads.append(reads)  # (even when empty: testing a lazy mapping costs more)
 
     def _take_rest(self, facts: CodeFacts, reader: _Reader, depth: int) -> None:
         """What a function read does beyond setting and reading attributes of the
@@ -618,6 +623,14 @@ _scanners: Dict[str, Callable[..., CodeFacts]] = {}
 _Quick = Callable[
     [types.CodeType, str, Mapping[str, object]], Optional[Tuple[Sites, Sites]]
 ]
+
+
+def _one_or_all(tracked: FrozenSet[str]) -> Union[str, FrozenSet[str]]:
+    """A reader's tracked names in the key of what was read: one name as itself."""
+    if len(tracked) == 1:
+        for name in tracked:
+            return name
+    return tracked
 
 
 def _quick_reader() -> _Quick:
