@@ -139,7 +139,8 @@ def _decorate(cls: Any, *, options: Options) -> Any:
     new_namespace = prepare_namespace(name, bases, namespace, plan, inference, options,
                                       in_place=True, mro=mro)
     new_cls = _rebuild(cls, new_namespace)
-    fix_class_cells(new_cls, cls)
+    plain = mro is OBJECT_MRO and type(new_cls) is type  # (see fix_class_cells)
+    fix_class_cells(new_cls, cls, new_namespace if plain else None)
     return new_cls
 
 
@@ -390,13 +391,20 @@ def _rebuild(cls: type, namespace: Dict[str, Any]) -> type:
 # -- 6. closure cells -----------------------------------------------------------------
 
 
-def fix_class_cells(new_cls: type, old_cls: type) -> None:
+def fix_class_cells(
+    new_cls: type, old_cls: type, namespace: Optional[Mapping[str, Any]] = None
+) -> None:
     """Point every closure cell holding ``old_cls`` (``__class__``, a dataclass's
     ``cls``) at ``new_cls``, in everything the class body holds.
 
     Walks functions, their closures (wrappers without ``functools.wraps``), their
     ``__wrapped__`` chains, property accessors, class/static methods, cached
     properties, singledispatch registries and the autoslots descriptors.
+    ``namespace``: what the new class was made from, when its metaclass is ``type`` and
+    its only base ``object``.  Then, as long as the namespace holds only functions and
+    values of inert types (none has a ``__set_name__`` that could add to the class),
+    the new class's dict holds that and ``type()``'s own descriptors (the slots'
+    members: many, and none holds a cell), and the namespace is walked instead.
     """
     inert = _INERT_TYPES
     function_type = types.FunctionType
@@ -405,7 +413,7 @@ def fix_class_cells(new_cls: type, old_cls: type) -> None:
     # ``__slots__`` holds strings.  The walk (``_fix_cells``) skips these by the same
     # tests; only the rest goes to it.
     stack: List[object] = []
-    own = new_cls.__dict__
+    own = new_cls.__dict__ if namespace is None else namespace
     slots = own.get("__slots__")
     for value in own.values():
         kind = type(value)  # pyright: ignore[reportUnknownVariableType]  (a value: Any)
@@ -423,6 +431,9 @@ def fix_class_cells(new_cls: type, old_cls: type) -> None:
                 continue
         elif value is slots:
             continue
+        elif namespace is not None:
+            fix_class_cells(new_cls, old_cls)  # (it may have added to the class)
+            return
         stack.append(value)
     if stack:
         _fix_cells(stack, new_cls, old_cls)

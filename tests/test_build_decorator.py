@@ -746,6 +746,50 @@ def test_fix_class_cells_first_pass_matches_the_walk() -> None:
     assert quick["new"] == before["old"] and quick["old"] == 0
 
 
+def test_fix_class_cells_from_the_namespace_of_a_plain_class() -> None:
+    """With metaclass ``type`` and base ``object``, the cells are fixed from the namespace
+    the new class was made from: the same as walking the new class's dict."""
+    from autoslots import autoslots
+
+    @autoslots
+    class Plain:
+        def __init__(self) -> None:
+            super().__init__()
+            self.a = 1
+
+        def kind(self) -> type:
+            return __class__
+
+        def __repr__(self) -> str:
+            return f"{type(self).__name__}({self.a}) {super().__repr__()[:1]}"
+
+    obj = Plain()
+    assert obj.kind() is Plain and repr(obj).startswith("Plain(1) <")
+    assert not hasattr(obj, "__dict__")
+
+
+def test_fix_class_cells_walks_what_set_name_added_to_the_new_class() -> None:
+    """A value whose ``__set_name__`` adds to the class: the new class's dict is walked."""
+    from autoslots import autoslots
+
+    class Adds:
+        def __set_name__(self, owner: Any, name: str) -> None:
+            if not hasattr(self, "first"):
+                self.first = lambda: owner  # (a cell holding the class being made)
+            else:
+                owner.extra = staticmethod(self.first)  # (on the rebuilt class only)
+
+    @autoslots
+    class Plain:
+        marker = Adds()
+
+        def __init__(self) -> None:
+            self.a = 1
+
+    assert Plain.extra() is Plain
+    assert Plain().a == 1
+
+
 def test_clean_namespace_with_and_without_own_slots() -> None:
     import abc
     import types
