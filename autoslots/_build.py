@@ -112,7 +112,7 @@ def autoslots(cls: Optional[type] = None, /, **options: Any) -> Any:
     with the final class.
     """
     if cls is None:
-        checked = Options().updated("@autoslots(...)", options)
+        checked = DEFAULT_OPTIONS.updated("@autoslots(...)", options)
         return functools.partial(_decorate, options=checked)
     if options:
         raise AutoSlotsError("@autoslots takes options as keywords only: @autoslots(dict=True)")

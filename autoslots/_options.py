@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any, Iterable, List, Mapping, Tuple, cast
 
 from ._errors import AutoSlotsError
@@ -20,10 +20,14 @@ class Options:
 
     def updated(self, owner: str, changes: Mapping[str, Any]) -> Options:
         """A copy with ``changes`` applied, each checked; ``owner`` names the class."""
-        checked: dict[str, Any] = {}
+        values = dict(self.__dict__)  # (a frozen dataclass: its fields, and only them)
         for key, value in changes.items():
-            checked[key] = _check_option(owner, key, value)
-        return replace(self, **checked)
+            values[key] = _check_option(owner, key, value)
+        # (made as ``replace()`` would, without its calls of ``object.__setattr__``:
+        # every decorated class with options makes one)
+        new = object.__new__(Options)
+        new.__dict__.update(values)
+        return new
 
 
 OPTION_NAMES = frozenset(f.name for f in fields(Options))

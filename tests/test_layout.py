@@ -6,6 +6,7 @@ and checks the plan, then (where it matters) that the planned class really works
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import warnings
@@ -468,3 +469,17 @@ def test_record_is_the_frozen_dataclass_it_declares() -> None:
     assert repr(record) == f"Record(options={options!r}, inference={found!r}, plan={plan_!r})"
     with pytest.raises(dataclasses.FrozenInstanceError):
         record.plan = plan_  # type: ignore[misc]
+
+
+def test_options_updated_is_a_checked_frozen_copy() -> None:
+    base = Options()
+    new = base.updated("C", {"weakref": False, "extra": ["a", "a", "b"], "strict": True})
+    assert new == Options(weakref=False, extra=("a", "b"), strict=True)
+    assert hash(new) == hash(Options(weakref=False, extra=("a", "b"), strict=True))
+    assert base == Options()  # (unchanged)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        new.weakref = True  # type: ignore[misc]
+    with pytest.raises(AutoSlotsError, match="C: autoslots option dict= takes True or False"):
+        base.updated("C", {"dict": 1})
+    with pytest.raises(AutoSlotsError, match="C: unknown autoslots option 'slots'"):
+        base.updated("C", {"slots": True})
