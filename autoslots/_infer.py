@@ -192,10 +192,12 @@ class _Driver:
 
     def run(self) -> Inference:
         self._read_body()
-        self._add_annotations()
-        self._drop_descriptor_names()
+        if "__annotations__" in self.namespace:
+            self._add_annotations()
+        if self.writes:  # (else no name has an owner, and each name read is unset)
+            self._drop_descriptor_names()
         self._check_reads()
-        self.result.slots = SiteMap(sorted(self.writes), self.write_parts)
+        self.result.slots = SiteMap(sorted(self.writes), self.writes, self.write_parts)
         return self.result
 
     def _read_body(self) -> None:
@@ -209,6 +211,7 @@ class _Driver:
         quick = _quick_reader() if self.engine_order[0] == "bytecode" else None
         seen = self.seen
         engines = self.result.engines
+        writes, write_parts, reads = self.writes, self.write_parts, self.reads
         for attr, value in self.namespace.items():
             kind = type(value)
             try:
@@ -235,7 +238,11 @@ class _Driver:
                         if found is not None:
                             seen[key] = func  # (keeps the code and the closure alive)
                             engines[qualname] = "bytecode"
-                            self._add_found(*found)
+                            # (what ``_add_found`` does, without a call per method)
+                            if found[0]:
+                                writes.update(found[0])
+                                write_parts.append(found[0])
+                            reads.append(found[1])
                             continue
                     self._read_method(func, code, first)
                     continue

@@ -9,7 +9,17 @@ other code, and what cannot be proven.  They know nothing about classes; the dri
 from __future__ import annotations
 
 from dataclasses import FrozenInstanceError, dataclass, field
-from typing import Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import (
+    AbstractSet,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    Union,
+)
 
 
 class Site:
@@ -207,17 +217,18 @@ class SiteMap(Mapping[str, List[Site]]):
     ``explain()`` and messages need the sites.
     """
 
-    __slots__ = ("_joined", "_names", "_parts")
+    __slots__ = ("_joined", "_members", "_names", "_parts")
 
-    def __init__(self, names: Iterable[str], parts: List[Sites]) -> None:
-        self._names = dict.fromkeys(names)  # (in this order)
+    def __init__(self, names: List[str], members: AbstractSet[str], parts: List[Sites]) -> None:
+        self._names = names  # (in this order, each once)
+        self._members = members  # the same names, as a set
         self._parts = parts  # the mappings that hold the sites, in order
         self._joined: Dict[str, List[Site]] = {}
 
     def __getitem__(self, name: str) -> List[Site]:
         joined = self._joined.get(name)
         if joined is None:
-            if name not in self._names:
+            if name not in self._members:
                 raise KeyError(name)
             joined = self._joined[name] = [
                 site for part in self._parts if name in part for site in part[name]
@@ -225,7 +236,7 @@ class SiteMap(Mapping[str, List[Site]]):
         return joined
 
     def __contains__(self, name: object) -> bool:
-        return name in self._names
+        return name in self._members
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
