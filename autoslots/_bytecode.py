@@ -56,7 +56,6 @@ from typing import (
     Optional,
     Set,
     Tuple,
-    Union,
     cast,
 )
 
@@ -71,7 +70,7 @@ from ._model import (
     make_site,
 )
 
-__all__ = ["read_method", "scan", "supported_opnames"]
+__all__ = ["method_sites", "read_method", "scan", "supported_opnames"]
 
 _V = sys.version_info[:2]
 _GE311 = _V >= (3, 11)
@@ -2458,9 +2457,12 @@ _ATTR_SHIFT = 1 if _GE312 else 0  # LOAD_ATTR's name index is arg >> 1 on 3.12+
 _GLOBAL_SHIFT = 1 if _GE311 else 0  # LOAD_GLOBAL's on 3.11+
 
 
-# What the fast pass finds: the instance's attributes written (or deleted), and read;
-# each maps a name to its sites, made when asked for.
-_Found = Tuple[Sites, Sites]
+# What the fast pass finds: the instance's attributes written (or deleted), and read.
+# Each maps a name to where it is (the offsets of its instructions, or None where the
+# straight-line lane left them to be found when asked for); ``method_sites`` makes the
+# sites.
+_Where = Dict[str, Optional[List[int]]]
+_Found = Tuple[_Where, _Where]
 
 
 def _fast_scan(
@@ -2480,16 +2482,25 @@ def _fast_scan(
         found = _walk(code, inst, qualname, globals_)
     if found is None:
         return None
-    return CodeFacts(found[0], found[1], {}, [], [])
+    writes, reads = found
+    return CodeFacts(
+        _LazySites(code, qualname, writes, True) if writes else {},
+        _LazySites(code, qualname, reads) if reads else {},
+        {},
+        [],
+        [],
+    )
 
 
 def read_method(
     code: types.CodeType, qualname: str, globals_: Mapping[str, object]
 ) -> Optional[_Found]:
     """What ``scan`` finds in a method whose first parameter is the instance, when the
-    method uses it only as ``inst.name``: the writes and the reads (all other facts are
-    empty).  None when ``scan`` must read it.  (The driver's way for the methods of a
-    class body: most are read here, with no ``CodeFacts`` made.)"""
+    method uses it only as ``inst.name``: the names it writes (or deletes), and those it
+    reads (all other facts are empty), each mapped to where the engine found it:
+    ``method_sites`` makes their sites, when asked for.  None when ``scan`` must read
+    it.  (The driver's way for the methods of a class body: most are read here, with no
+    ``CodeFacts`` and no mapping of sites made.)"""
     if not _TABLE:
         return None
     if _FAST_KEY[0] != (id(_TABLE), len(_TABLE)):
@@ -2500,6 +2511,13 @@ def read_method(
         )
     except (IndexError, KeyError, TypeError, ValueError, AttributeError):
         return None  # (a defect of the fast pass: the interpreter decides)
+
+
+def method_sites(
+    code: types.CodeType, qualname: str, found: Mapping[str, object], stores: bool
+) -> Sites:
+    """The sites of what ``read_method`` found (``stores``: its writes, else its reads)."""
+    return _LazySites(code, qualname, cast("_Where", found), stores)
 
 
 def _walk(
@@ -2517,8 +2535,8 @@ def _walk(
     wide = _WIDE_JUMPS
     attr_shift = _ATTR_SHIFT
     plain, load_fast, load_attr, store_attr = _F_PLAIN, _F_LOAD_FAST, _F_LOAD_ATTR, _F_STORE_ATTR
-    writes: Dict[str, List[int]] = {}  # name -> offsets
-    reads: Dict[str, List[int]] = {}
+    writes: _Where = {}  # name -> offsets
+    reads: _Where = {}
     # ``type(inst)`` (the builtin runs no code of the instance: no escape, as the
     # interpreter says) and ``inst.__class__``, each followed by an attribute of the
     # class (``type(self).__name__``); nothing else may be done with the class.
@@ -2561,7 +2579,7 @@ def _walk(
                 # with the pair, without a turn of the loop for the second.
                 then = co[nxt]
                 then_kind = kinds[then]
-                found: Optional[Dict[str, List[int]]]
+                found: Optional[_Where]
                 if then_kind == load_attr and cell_at != i:
                     name = names[co[nxt + 1] >> attr_shift]
                     if name[:2] == "__":
@@ -2731,10 +2749,7 @@ def _walk(
             for start, end in dead:
                 if start <= target < end:
                     return None  # a loop back into code taken for dead: rare, not worth it
-    return (
-        _LazySites(code, qualname, writes) if writes else {},
-        _LazySites(code, qualname, reads) if reads else {},
-    )
+    return writes, reads
 
 
 def _straight_scan(
@@ -2803,10 +2818,7 @@ def _straight_scan(
         prev = part
     if len(rest) - 1 != stores:
         return None  # a store on another object
-    return (
-        _LazySites(code, qualname, writes, True) if writes else {},
-        _LazySites(code, qualname, reads) if reads else {},
-    )
+    return writes, reads
 
 
 def _lane_globals(
@@ -2899,18 +2911,14 @@ class _LazySites(Mapping[str, List[Site]]):
     __slots__ = ("_code", "_offsets", "_qualname", "_sites", "_stores")
 
     def __init__(
-        self,
-        code: types.CodeType,
-        qualname: str,
-        offsets: Union[Dict[str, List[int]], Dict[str, Optional[List[int]]]],
-        stores: bool = False,
+        self, code: types.CodeType, qualname: str, offsets: _Where, stores: bool = False
     ) -> None:
         self._code = code
         self._stores = stores  # (writes, or reads: for the lane's offsets)
         self._qualname = qualname
         # name -> the offsets of its instructions, in order (None: the straight-line
         # lane kept the names only; the offsets are found when first asked for)
-        self._offsets: Dict[str, Optional[List[int]]] = offsets  # type: ignore[assignment]
+        self._offsets = offsets
         self._sites: Optional[Dict[str, List[Site]]] = None  # (made when first asked)
 
     def __getitem__(self, name: str) -> List[Site]:

@@ -176,13 +176,13 @@ class _Driver:
         self.engine_order = _ENGINES if engine == "auto" else (engine,)
         # (every field given: no default factory is called)
         self.result = Inference(name, qualname, module, {}, [], [], {}, {}, [])
-        # The names the class's code sets, and the engines' mappings that hold where
-        # (joined by ``SiteMap`` when asked for).
+        # The names the class's code sets, and each function's part: where (joined by
+        # ``SiteMap`` when asked for).
         self.writes: Set[str] = set()
-        self.write_parts: List[Sites] = []
+        self.write_parts: List[_Part] = []
         # Each function's reads, in reading order: only ``_check_reads`` needs them,
         # merged, and only for the names nothing sets.
-        self.reads: List[Mapping[str, List[Site]]] = []
+        self.reads: List[_Part] = []
         # (id of the code, tracked (one name as itself), factory, id of the closure) ->
         # the reader (or the method) read, kept: two methods wrapped by one decorator
         # share the wrapper's code but not its closure.
@@ -197,7 +197,7 @@ class _Driver:
         if self.writes:  # (else no name has an owner, and each name read is unset)
             self._drop_descriptor_names()
         self._check_reads()
-        self.result.slots = SiteMap(sorted(self.writes), self.writes, self.write_parts)
+        self.result.slots = SiteMap(sorted(self.writes), self.writes, self.write_parts, _sites)
         return self.result
 
     def _read_body(self) -> None:
@@ -238,11 +238,14 @@ class _Driver:
                         if found is not None:
                             seen[key] = func  # (keeps the code and the closure alive)
                             engines[qualname] = "bytecode"
-                            # (what ``_add_found`` does, without a call per method)
-                            if found[0]:
-                                writes.update(found[0])
-                                write_parts.append(found[0])
-                            reads.append(found[1])
+                            # (what ``_add_found`` does, without a call per method; the
+                            # sites are made only if asked for: see ``_sites``)
+                            found_writes, found_reads = found
+                            if found_writes:
+                                writes.update(found_writes)
+                                write_parts.append((found_writes, code, qualname, True))
+                            if found_reads:
+                                reads.append((found_reads, code, qualname, False))
                             continue
                     self._read_method(func, code, first)
                     continue
@@ -527,9 +530,9 @@ class _Driver:
 
     def _drop_descriptor_names(self) -> None:
         if "__class__" in self.writes:
-            first = next(part for part in self.write_parts if "__class__" in part)
+            first = next(part for part in self.write_parts if "__class__" in _names(part))
             self._reason(
-                first["__class__"][0],
+                _sites(first)["__class__"][0],
                 "assigns self.__class__; a slotted instance can only change to a class "
                 "with the same slots",
             )
@@ -580,7 +583,8 @@ class _Driver:
         namespace = self.namespace
         # name -> where it is first read
         unset: Dict[str, Site] = {}
-        for reads in self.reads:
+        for part in self.reads:
+            reads = _names(part)
             for attr in reads:
                 if (
                     attr not in writes
@@ -589,7 +593,7 @@ class _Driver:
                     and attr not in namespace
                     and not (attr.startswith("__") and attr.endswith("__"))
                 ):
-                    unset[attr] = reads[attr][0]  # (only these names' sites are made)
+                    unset[attr] = _sites(part)[attr][0]  # (only these names' sites)
         if not unset or self._has_getattr_hook():
             return
         for attr in sorted(unset):
@@ -626,10 +630,33 @@ _scanners: Dict[str, Callable[..., CodeFacts]] = {}
 
 
 # The bytecode engine's ``read_method``: (code, qualname, globals) -> (writes, reads),
-# or None where ``scan`` must read the method.
+# names mapped to where the engine found them, or None where ``scan`` must read the
+# method.
 _Quick = Callable[
-    [types.CodeType, str, Mapping[str, object]], Optional[Tuple[Sites, Sites]]
+    [types.CodeType, str, Mapping[str, object]],
+    Optional[Tuple[Mapping[str, object], Mapping[str, object]]],
 ]
+# One function's writes or reads: a mapping of sites (from ``scan``), or what the quick
+# read found, with what makes its sites when they are asked for: (names -> where, the
+# code, its qualname, whether these are writes).  Most classes never need their sites
+# (``explain()`` and messages do), so the quick read's are not made at all.
+_RawPart = Tuple[Mapping[str, object], types.CodeType, str, bool]
+_Part = Union[Sites, _RawPart]
+
+
+def _names(part: _Part) -> Mapping[str, object]:
+    """The names of a function's part (as a mapping: ``in``, iteration)."""
+    return part[0] if isinstance(part, tuple) else part
+
+
+def _sites(part: _Part) -> Sites:
+    """A function's part as a mapping of sites."""
+    if isinstance(part, tuple):
+        from ._bytecode import method_sites
+
+        found, code, qualname, stores = part
+        return method_sites(code, qualname, found, stores)
+    return part
 
 
 def _one_or_all(tracked: FrozenSet[str]) -> Union[str, FrozenSet[str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import FrozenInstanceError, dataclass, field
 from typing import (
     AbstractSet,
+    Any,
     Callable,
     Dict,
     Iterator,
@@ -214,15 +215,23 @@ class SiteMap(Mapping[str, List[Site]]):
 
     The names are known at once; a name's sites are joined (and the lazy mappings make
     theirs) only when that name is asked for: building a class needs the names, only
-    ``explain()`` and messages need the sites.
+    ``explain()`` and messages need the sites.  ``parts`` are the functions' mappings of
+    sites, or what stands for one until ``resolve`` makes it (when first asked for).
     """
 
-    __slots__ = ("_joined", "_members", "_names", "_parts")
+    __slots__ = ("_joined", "_members", "_names", "_parts", "_resolve")
 
-    def __init__(self, names: List[str], members: AbstractSet[str], parts: List[Sites]) -> None:
+    def __init__(
+        self,
+        names: List[str],
+        members: AbstractSet[str],
+        parts: List[Any],
+        resolve: Callable[[Any], Sites],
+    ) -> None:
         self._names = names  # (in this order, each once)
         self._members = members  # the same names, as a set
-        self._parts = parts  # the mappings that hold the sites, in order
+        self._parts = parts  # (in order; this map's own list)
+        self._resolve: Optional[Callable[[Any], Sites]] = resolve  # (None: all resolved)
         self._joined: Dict[str, List[Site]] = {}
 
     def __getitem__(self, name: str) -> List[Site]:
@@ -230,8 +239,13 @@ class SiteMap(Mapping[str, List[Site]]):
         if joined is None:
             if name not in self._members:
                 raise KeyError(name)
+            parts = self._parts
+            resolve = self._resolve
+            if resolve is not None:
+                parts[:] = [resolve(part) for part in parts]
+                self._resolve = None
             joined = self._joined[name] = [
-                site for part in self._parts if name in part for site in part[name]
+                site for part in parts if name in part for site in part[name]
             ]
         return joined
 

@@ -1971,13 +1971,25 @@ class SuperSetters(Base):
 """
 
 
+def _as_sites(code: types.CodeType, qualname: str, found: Any) -> Any:
+    """What the lane or the walk found, as the mappings of sites ``scan`` gives."""
+    if found is None:
+        return None
+    writes, reads = found
+    return (
+        _bytecode.method_sites(code, qualname, writes, True),
+        _bytecode.method_sites(code, qualname, reads, False),
+    )
+
+
 def _lane_and_walk(fn: Any) -> Tuple[Any, Any]:
     code = fn.__code__
     if _bytecode._FAST_KEY[0] is None:
         _bytecode._fast_kinds()
-    lane = _bytecode._straight_scan(code, fn.__qualname__, fn.__globals__)
-    walk = _bytecode._walk(code, frozenset({0}), fn.__qualname__, fn.__globals__)
-    return lane, walk
+    qualname = fn.__qualname__
+    lane = _bytecode._straight_scan(code, qualname, fn.__globals__)
+    walk = _bytecode._walk(code, frozenset({0}), qualname, fn.__globals__)
+    return _as_sites(code, qualname, lane), _as_sites(code, qualname, walk)
 
 
 def _lane_open() -> bool:
@@ -2023,11 +2035,14 @@ def test_lane_agrees_with_the_walk_on_real_code() -> None:
     for code in codes:
         if not code.co_argcount or not code.co_flags & 0x02:
             continue
-        lane = _bytecode._straight_scan(code, code.co_name, {"__name__": "m"})
-        if lane is None:
+        found = _bytecode._straight_scan(code, code.co_name, {"__name__": "m"})
+        if found is None:
             continue
         taken += 1
-        walk = _bytecode._walk(code, frozenset({0}), code.co_name, {"__name__": "m"})
+        lane = _as_sites(code, code.co_name, found)
+        walk = _as_sites(
+            code, code.co_name, _bytecode._walk(code, frozenset({0}), code.co_name, {})
+        )
         assert walk is not None, code
         for found, expected in zip(lane, walk):
             assert list(found) == list(expected), code
