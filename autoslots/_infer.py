@@ -584,8 +584,7 @@ class _Driver:
         # name -> where it is first read
         unset: Dict[str, Site] = {}
         for part in self.reads:
-            reads = _names(part)
-            for attr in reads:
+            for attr in part[0] if isinstance(part, tuple) else part:  # (its names)
                 if (
                     attr not in writes
                     and attr not in unset

@@ -425,19 +425,14 @@ def _plan_plain(
     plan = Plan((), {}, {}, unproven, [_UNPROVEN] if unproven else [], False, {}, {})
     own: List[str] = []
     if not unproven:
-        wanted: Mapping[str, object] = inference.slots
-        if (
-            "__dataclass_fields__" in namespace
-            or "__dict__" in wanted
-            or "__weakref__" in wanted
-        ):
-            merged = dict.fromkeys(wanted)
+        names = list(inference.slots)
+        if "__dataclass_fields__" in namespace or "__dict__" in names or "__weakref__" in names:
+            merged = dict.fromkeys(names)
             merged.update(dict.fromkeys(dataclass_fields(namespace)))
             for special in _SPECIAL_SLOTS:
                 merged.pop(special, None)
-            wanted = merged
+            names = list(merged)
         object_dict = _OBJECT_DICT
-        names = list(wanted)
         if (
             len(names) > 4  # (for a few names, the loop below costs less)
             and _OBJECT_NAMES.isdisjoint(names)
