@@ -187,6 +187,10 @@ class _Driver:
         # the reader (or the method) read, kept: two methods wrapped by one decorator
         # share the wrapper's code but not its closure.
         self.seen: Dict[Tuple[int, Union[str, FrozenSet[str]], Optional[str], int], object] = {}
+        # Methods read by the quick read whose keys ``seen`` does not hold yet: they are
+        # added (``_note_quick``) only when another read looks there, which most classes
+        # never do.
+        self.quick: Dict[types.FunctionType, None] = {}
 
     # -- the pipeline -------------------------------------------------------------
 
@@ -210,6 +214,7 @@ class _Driver:
         # methods), with no ``CodeFacts`` made; ``_read_method`` reads the others.
         quick = _quick_reader() if self.engine_order[0] == "bytecode" else None
         seen = self.seen
+        quick_read = self.quick
         engines = self.result.engines
         writes, write_parts, reads = self.writes, self.write_parts, self.reads
         for attr, value in self.namespace.items():
@@ -230,13 +235,14 @@ class _Driver:
                         self._read(_reader(func, factory=first), 0)
                         continue
                     if quick is not None:
-                        key = (id(code), first, None, id(func.__closure__))
-                        if key in seen:
-                            continue
+                        if func in quick_read or (
+                            seen and _method_key(func, code, first) in seen
+                        ):
+                            continue  # (read once: under two names, or reached before)
                         qualname = func.__qualname__
                         found = quick(code, qualname, func.__globals__)
                         if found is not None:
-                            seen[key] = func  # (keeps the code and the closure alive)
+                            quick_read[func] = None  # (its key: see ``_note_quick``)
                             engines[qualname] = "bytecode"
                             # (what ``_add_found`` does, without a call per method; the
                             # sites are made only if asked for: see ``_sites``)
@@ -328,6 +334,8 @@ class _Driver:
         # the code and the closure alive, so their ids stay theirs during the run.  One
         # tracked name stands for itself, as in ``_read_body``.)
         key = (id(code), _one_or_all(tracked), factory, id(closure))
+        if self.quick:
+            self._note_quick()
         seen = self.seen
         if key in seen:
             return
@@ -361,7 +369,9 @@ class _Driver:
         instance: the run's first engine reads almost every one, and most leave nothing
         for which a reader is needed."""
         closure = func.__closure__
-        key = (id(code), first, None, id(closure))
+        key = _method_key(func, code, first)
+        if self.quick:
+            self._note_quick()
         seen = self.seen
         if key in seen:
             return
@@ -388,6 +398,13 @@ class _Driver:
         self._add_found(facts.writes, facts.reads)
         if facts.other_writes or facts.reasons or facts.escapes:
             self._take_rest(facts, _Reader(code, qualname, globals_, closure, tracked), 0)
+
+    def _note_quick(self) -> None:
+        """Add the keys of the methods the quick read has read to ``seen``."""
+        for func in self.quick:
+            code = func.__code__
+            self.seen.setdefault(_method_key(func, code, code.co_varnames[0]), func)
+        self.quick.clear()
 
     def _add_found(self, writes: Sites, reads: Sites) -> None:
         """Note what a function read sets and reads on the instance."""
@@ -656,6 +673,13 @@ def _sites(part: _Part) -> Sites:
         found, code, qualname, stores = part
         return method_sites(code, qualname, found, stores)
     return part
+
+
+def _method_key(
+    func: types.FunctionType, code: types.CodeType, first: str
+) -> Tuple[int, str, None, int]:
+    """The key in ``_Driver.seen`` of a method read with its first parameter tracked."""
+    return (id(code), first, None, id(func.__closure__))
 
 
 def _one_or_all(tracked: FrozenSet[str]) -> Union[str, FrozenSet[str]]:

@@ -546,3 +546,18 @@ def test_a_method_reached_twice_is_read_once(infer: Any) -> None:
     result = infer(Node)
     assert names(result) == {"value"}
     assert len(result.slots["value"]) == 1  # (not once per way in)
+
+
+def test_a_method_read_first_then_reached_again_is_read_once(infer: Any) -> None:
+    class Node:
+        def reset(self) -> None:  # (read first, from the class body)
+            self.value = 0
+
+        def __init__(self) -> None:
+            Node.reset(self)  # the method again, reached from __init__
+
+        again = reset  # and under a second name
+
+    result = infer(Node)
+    assert names(result) == {"value"}
+    assert len(result.slots["value"]) == 1  # (not once per way in)
