@@ -160,6 +160,11 @@ def infer_namespace(
 class _Driver:
     """One inference run over one class namespace."""
 
+    __slots__ = (
+        "engine_order", "mro", "name", "namespace", "qualname", "quick", "reads", "result",
+        "seen", "write_parts", "writes",
+    )
+
     def __init__(
         self,
         name: str,
