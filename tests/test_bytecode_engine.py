@@ -1922,52 +1922,27 @@ class WithSuper(Base):
         self.a = a
 """
 
-LANE_DECLINED = """
-import builtins
-sa = setattr
-class Base:
-    pass
+# What the fast pass leaves to the interpreter, the lane leaves too; and more.
+LANE_DECLINED = FAST_DECLINED + """
 def branch(self, a):
     if a:
         self.a = a
-def passed(self):
-    print(self)
 def passed_to_a_global(self):
     return len(self)
 def rebound(self, other):
     self = other
     self.x = 1
-def other_store(self, other):
+def other_store_and_own(self, other):
     other.x = 1
     self.y = 2
 def augmented(self):
     self.count += 1
-def dunder(self):
-    return self.__dict__
 def private(self):
     self.__secret = 1
 def twice_loaded(self):
     self.a, self.b = self, 1
-def setattr_call(self, other):
-    setattr(other, "x", 1)
-def setattr_alias(self, other):
-    sa(other, "x", 1)
-def setattr_through_module(self, other):
-    builtins.setattr(other, "x", 1)
-def object_setattr(self, other):
-    Base.__setattr__(other, "x", 1)
-def new_instance(self):
-    return type(self)(1)
-def class_new(self):
-    return self.__class__.__new__(self.__class__)
 def type_new(self):
     return type(self).__new__(type(self))
-class SuperSetters(Base):
-    def set(self, value):
-        super().__setattr__("x", value)
-    def kept(self):
-        parent = super()
-        return parent
 """
 
 
