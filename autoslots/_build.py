@@ -139,8 +139,8 @@ def _decorate(cls: Any, *, options: Options) -> Any:
     new_namespace = prepare_namespace(name, bases, namespace, plan, inference, options,
                                       in_place=True, mro=mro)
     new_cls = _rebuild(cls, new_namespace)
-    plain = mro is OBJECT_MRO and type(new_cls) is type  # (see fix_class_cells)
-    fix_class_cells(new_cls, cls, new_namespace if plain else None)
+    made_by_type = mro is OBJECT_MRO and type(new_cls) is type  # (see fix_class_cells)
+    fix_class_cells(new_cls, cls, new_namespace if made_by_type else None)
     return new_cls
 
 

@@ -2378,11 +2378,13 @@ _FAST_KEY: List[Any] = [None]
 # The straight-line lane, before the loop of the fast pass (CPython 3.9 and 3.10).
 # There every instruction is two bytes and no opcode is 0, so ``LOAD_FAST 0`` (two bytes)
 # found anywhere in ``co_code`` is an instruction, and the byte after it the opcode of
-# the next one.  A method with no jump, no global, one return at its end and the
-# instance in its first local, loaded only to be the owner of the very next attribute
-# instruction, is then read with a few C-level bytes operations and one short loop per
-# attribute instruction, not a turn of the loop per instruction.  Anything else goes on
-# to the loop (a new CPython, with inline caches, never takes the lane).
+# the next one.  A method with no jump, one return at its end, no global that sets
+# attributes (``setattr`` ...; ``super`` only as ``super().name``) and the instance in
+# its first local, loaded only to be the owner of the very next attribute instruction
+# (or as ``type(inst).name``), is then read with a few C-level bytes operations and one
+# short loop per attribute instruction, not a turn of the loop per instruction.
+# Anything else goes on to the loop (a new CPython, with inline caches, never takes the
+# lane).
 _LANE = not _GE311 and 0 not in dis.opmap.values() and not any(_CACHE_COUNTS)
 _OPS = dis.opmap
 # opcodes the lane takes besides the fast pass's plain ones (those of the running table)
@@ -2398,7 +2400,6 @@ _LANE_OPS: List[Optional[bytes]] = [None]
 _LOAD_FAST_0 = bytes((_OPS["LOAD_FAST"], 0))
 _STORE_FAST_0 = bytes((_OPS["STORE_FAST"], 0))
 _RETURN_VALUE = _OPS["RETURN_VALUE"]
-_RETURN_VALUE_BYTE = bytes((_RETURN_VALUE,))
 _STORE_ATTR = _OPS["STORE_ATTR"]
 _DELETE_ATTR = _OPS["DELETE_ATTR"]
 _ATTR_STORES = bytes((_STORE_ATTR, _DELETE_ATTR))
@@ -2784,8 +2785,8 @@ def _straight_scan(
     # (``__dict__``, ``__class__`` ...: where a name may be a dunder, each name taken on
     # the instance is tested)
     dunders = "__" in "".join(names)
-    writes: Dict[str, Optional[List[int]]] = {}
-    reads: Dict[str, Optional[List[int]]] = {}
+    writes: _Where = {}
+    reads: _Where = {}
     stores = 0
     parts = co.split(_LOAD_FAST_0)  # (each but the first: from the instruction after it)
     prev = parts[0]
@@ -2869,12 +2870,12 @@ def _lane_class_attribute(part: bytes, names: Tuple[str, ...]) -> bool:
     return (op == _LOAD_ATTR_BYTE or op == _LOAD_METHOD_BYTE) and names[part[3]] != "__new__"
 
 
-def _lane_offsets(code: types.CodeType, stores: bool) -> Dict[str, Optional[List[int]]]:
+def _lane_offsets(code: types.CodeType, stores: bool) -> _Where:
     """Where a method read by the straight-line lane writes (or reads) each attribute of
     the instance: the offsets of the attribute instructions after ``LOAD_FAST 0``."""
     co = code.co_code
     names = code.co_names
-    found: Dict[str, Optional[List[int]]] = {}
+    found: _Where = {}
     wanted = _ATTR_STORES if stores else _ATTR_LOADS
     at = co.find(_LOAD_FAST_0)
     while at >= 0:

@@ -606,7 +606,7 @@ class _Driver:
         # name -> where it is first read
         unset: Dict[str, Site] = {}
         for part in self.reads:
-            for attr in part[0] if isinstance(part, tuple) else part:  # (its names)
+            for attr in _names(part):
                 if (
                     attr not in writes
                     and attr not in unset
