@@ -371,38 +371,9 @@ class _Driver:
 
     def _read_method(self, func: types.FunctionType, code: types.CodeType, first: str) -> None:
         """``_read`` for a plain method of the class body, whose first parameter is the
-        instance: the run's first engine reads almost every one, and most leave nothing
-        for which a reader is needed."""
-        closure = func.__closure__
-        key = _method_key(func, code, first)
-        if self.quick:
-            self._note_quick()
-        seen = self.seen
-        if key in seen:
-            return
-        qualname = func.__qualname__
-        globals_ = func.__globals__
-        tracked = frozenset((first,))
-        engine = self.engine_order[0]
-        scan = _scanners.get(engine) or _import_engine(engine)
-        try:
-            facts = scan(
-                code,
-                tracked=tracked,
-                qualname=qualname,
-                globals_=globals_,
-                factory=None,
-                closure=closure,
-            )
-        except EngineUnsupported as exc:
-            reader = _Reader(code, qualname, globals_, closure, tracked)
-            self._read(reader, 0, self.engine_order[1:], exc)
-            return
-        seen[key] = func  # (keeps the code and the closure alive, as a reader would)
-        self.result.engines[qualname] = engine
-        self._add_found(facts.writes, facts.reads)
-        if facts.other_writes or facts.reasons or facts.escapes:
-            self._take_rest(facts, _Reader(code, qualname, globals_, closure, tracked), 0)
+        instance (one the quick read could not take)."""
+        self._read(_Reader(code, func.__qualname__, func.__globals__, func.__closure__,
+                           frozenset((first,))), 0)
 
     def _note_quick(self) -> None:
         """Add the keys of the methods the quick read has read to ``seen``."""
